@@ -145,7 +145,7 @@ function categoricalProblem(e: ReadonlyMap<string, UbjValue>, n: number, where: 
 }
 
 /** The gbtree model: GBTreeModel::LoadModel reads num_trees trees and tree_info entries and places trees by id. */
-function gbtreeProblem(model: UbjObject, where: string): string | undefined {
+function gbtreeProblem(model: UbjObject, where: string, groups: number): string | undefined {
   const param = obj(model.entries.get('gbtree_model_param'));
   const numTrees = intParam(param?.entries.get('num_trees'));
   if (numTrees === undefined || numTrees < 0) return `${where}: gbtree_model_param.num_trees is not an integer`;
@@ -155,6 +155,12 @@ function gbtreeProblem(model: UbjObject, where: string): string | undefined {
   if (info === undefined) return `${where}: 'tree_info' is missing or not an array`;
   if (trees.items.length !== numTrees || len(info) !== numTrees)
     return `${where}: num_trees ${numTrees} with ${trees.items.length} trees and ${len(info)} tree_info entries`;
+  // tree_info[i] is the output group tree i adds to: the predictors index their per-group sums by it unchecked.
+  for (let i = 0; i < numTrees; i++) {
+    const g = num(info, i);
+    if (!isInt(g) || g < 0 || g >= groups)
+      return `${where}: tree_info ${i} is ${g} for ${groups} output group${groups === 1 ? '' : 's'}`;
+  }
   const seen = new Set<number>();
   for (let t = 0; t < numTrees; t++) {
     const tree = obj(trees.items[t]);
@@ -170,16 +176,16 @@ function gbtreeProblem(model: UbjObject, where: string): string | undefined {
 }
 
 /** The gradient booster object: gbtree, or dart (a gbtree inside); gblinear holds no trees. */
-function boosterProblem(gb: UbjObject): string | undefined {
+function boosterProblem(gb: UbjObject, groups: number): string | undefined {
   const name = gb.entries.get('name');
   if (name === 'gbtree') {
     const model = obj(gb.entries.get('model'));
-    return model === undefined ? "gbtree has no 'model' object" : gbtreeProblem(model, 'gbtree');
+    return model === undefined ? "gbtree has no 'model' object" : gbtreeProblem(model, 'gbtree', groups);
   }
   if (name === 'dart') {
     const inner = obj(gb.entries.get('gbtree'));
     const model = obj(inner?.entries.get('model'));
-    return model === undefined ? "dart has no gbtree 'model' object" : gbtreeProblem(model, 'dart');
+    return model === undefined ? "dart has no gbtree 'model' object" : gbtreeProblem(model, 'dart', groups);
   }
   if (name === 'gblinear') return undefined;
   return `the gradient booster is ${JSON.stringify(name)}, not gbtree, dart or gblinear`;
@@ -193,7 +199,27 @@ function modelProblem(root: UbjValue, form: string): string | undefined {
   const learner = obj(model?.entries.get('learner'));
   const gb = obj(learner?.entries.get('gradient_booster'));
   if (gb === undefined) return `the ${form} model has no learner.gradient_booster object`;
-  return boosterProblem(gb);
+  // The output groups: num_class classes (0: one group), or num_target targets (XGBoost >= 2.0).
+  const param = obj(learner?.entries.get('learner_model_param'));
+  const numClass = intParam(param?.entries.get('num_class'));
+  const numTarget = intParam(param?.entries.get('num_target'));
+  if (numClass === undefined || numClass < 0 || (numTarget !== undefined && numTarget < 1))
+    return `the ${form} model's learner_model_param has no num_class count`;
+  return boosterProblem(gb, Math.max(1, numClass, numTarget ?? 1));
+}
+
+/** An object of the model read twice under one key (UBJSON: XGBoost keeps the first value, the reader here the last). */
+function duplicatedKey(v: UbjValue | undefined): boolean {
+  const todo: (UbjValue | undefined)[] = [v];
+  while (todo.length > 0) {
+    const x = todo.pop();
+    if (typeof x !== 'object' || x === null) continue;
+    if (x.t === 'obj') {
+      if (x.duplicateKeys > 0) return true;
+      for (const y of x.entries.values()) todo.push(y);
+    } else if (x.t === 'arr') for (const y of x.items) todo.push(y);
+  }
+  return false;
 }
 
 /** Why XGBoost's UBJSON deserializer would read this model out of bounds, or undefined. */
@@ -205,6 +231,8 @@ export function xgboostUbjsonProblem(buf: Uint8Array): string | undefined {
     if (e instanceof UbjError) return `the UBJSON model is malformed (${e.message})`;
     throw e;
   }
+  // XGBoost's UBJSON reader keeps a key's first value: the model it builds may not be the one checked.
+  if (duplicatedKey(root)) return 'the UBJSON model gives an object the same key twice';
   return modelProblem(root, 'UBJSON');
 }
 
@@ -214,21 +242,48 @@ const JSON_WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
  * Nesting depth and value count of a JSON text, counted over its bytes without parsing (strings skipped): the
  * bounds are checked before JSON.parse allocates anything.
  */
-function jsonShape(buf: Uint8Array): { depth: number; values: number } {
+function jsonShape(buf: Uint8Array): { depth: number; values: number; keyProblem?: string } {
   let depth = 0;
   let maxDepth = 0;
   let values = 0;
+  let keyProblem: string | undefined;
+  // The keys of each open object (undefined for an open array): XGBoost's JSON reader keeps a key's escapes as
+  // written (`a\u005fb` is not `a_b` to it) and the last of two equal keys, where JSON.parse decodes escapes, so a key
+  // written with an escape, or twice, may name a value the model checked here is not the one XGBoost builds.
+  const keys: (Set<string> | undefined)[] = [];
+  const decoder = new TextDecoder('latin1');
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i]!;
     if (c === 0x22 /* " */) {
-      for (i++; i < buf.length && buf[i] !== 0x22; i++) if (buf[i] === 0x5c /* \ */) i++;
+      const start = i + 1;
+      let escaped = false;
+      for (i++; i < buf.length && buf[i] !== 0x22; i++)
+        if (buf[i] === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        }
+      const open = keys[keys.length - 1];
+      if (open !== undefined && keyProblem === undefined) {
+        let j = i + 1;
+        while (j < buf.length && JSON_WS.has(buf[j]!)) j++;
+        if (buf[j] === 0x3a /* : */) {
+          const key = decoder.decode(buf.subarray(start, i));
+          if (escaped) keyProblem = `the JSON model writes a key with an escape (${JSON.stringify(key.slice(0, 40))})`;
+          else if (open.has(key))
+            keyProblem = `the JSON model gives an object the key ${JSON.stringify(key.slice(0, 40))} twice`;
+          else open.add(key);
+        }
+      }
     } else if (c === 0x7b || c === 0x5b) {
       values++;
+      keys.push(c === 0x7b ? new Set() : undefined);
       if (++depth > maxDepth) maxDepth = depth;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-    else if (c === 0x2c /* , */) values++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      keys.pop();
+    } else if (c === 0x2c /* , */) values++;
   }
-  return { depth: maxDepth, values };
+  return { depth: maxDepth, values, ...(keyProblem !== undefined ? { keyProblem } : {}) };
 }
 
 /** JSON.parse, then the literals XGBoost's own reader also takes for non-finite numbers (NaN, Infinity) as null. */
@@ -265,6 +320,7 @@ export function xgboostJsonProblem(buf: Uint8Array): string | undefined {
   const shape = jsonShape(buf);
   if (shape.depth > UBJ_LIMITS.maxDepth) return `the JSON model nests deeper than ${UBJ_LIMITS.maxDepth}`;
   if (shape.values > UBJ_LIMITS.maxValues) return `the JSON model holds more than ${UBJ_LIMITS.maxValues} values`;
+  if (shape.keyProblem !== undefined) return shape.keyProblem;
   let root: UbjValue;
   try {
     root = fromJson(parseJsonText(new TextDecoder('utf-8').decode(buf)), 0);

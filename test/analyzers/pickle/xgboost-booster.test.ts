@@ -118,6 +118,41 @@ describe('a pickled XGBoost Booster whose model buffer breaks the native loader'
     assert.match(xgboostBufferProblem(Buffer.from('{"a":"{{{]]]\\"["}')) ?? '', /no learner/);
   });
 
+  it('refuses models XGBoost would read apart from this reading: escaped or repeated keys, tree groups out of range', () => {
+    const model = jsOf(parseUbjson(handleOf('categorical.pkl'))) as Record<string, unknown>;
+    const plain = JSON.stringify(model);
+    assert.equal(xgboostBufferProblem(Buffer.from(plain)), undefined);
+    // XGBoost's JSON reader keeps `\u005f` as written: the key is not categories_segments to it.
+    const escaped = plain.replace('"categories_segments":', '"categories\\u005fsegments":');
+    assert.notEqual(escaped, plain);
+    assert.match(xgboostBufferProblem(Buffer.from(escaped)) ?? '', /writes a key with an escape/);
+    // A key given twice (JSON.parse keeps the last).
+    const twice = plain.replace('"tree_info":', '"tree_info":[],"tree_info":');
+    assert.match(xgboostBufferProblem(Buffer.from(twice)) ?? '', /gives an object the key "tree_info" twice/);
+    // The same key in two objects, and an escape in a value, are XGBoost's own output.
+    assert.equal(
+      xgboostBufferProblem(Buffer.from(plain.replace('"name":"gbtree"', '"name":"gbtree","x":"a\\"b"'))),
+      undefined,
+    );
+    // UBJSON: the reader counts a repeated key; XGBoost keeps its first value.
+    const ubj = (entries: string): Buffer => Buffer.from(`{${entries}}`, 'latin1');
+    assert.match(xgboostBufferProblem(ubj('i\x01aU\x01i\x01aU\x02')) ?? '', /gives an object the same key twice/);
+    assert.match(xgboostBufferProblem(ubj('i\x01aU\x01i\x01bU\x02')) ?? '', /has no learner/);
+    // tree_info: the output group each tree adds to, below the number of groups (num_class, or one).
+    const groups = structuredClone(model);
+    const gbModel = (
+      ((groups.Model as Record<string, unknown>).learner as Record<string, unknown>).gradient_booster as Record<
+        string,
+        Record<string, unknown[]>
+      >
+    ).model!;
+    gbModel.tree_info![0] = 1000000;
+    assert.match(
+      xgboostBufferProblem(Buffer.from(JSON.stringify(groups))) ?? '',
+      /tree_info 0 is 1000000 for \d+ output group/,
+    );
+  });
+
   it("blocks a Booster state whose 'handle' the analysis cannot read, passes one without a buffer", async () => {
     // Booster.__new__ then BUILD with a state dict of one item.
     const booster = (item: (p: P) => P): Uint8Array =>

@@ -205,6 +205,22 @@ function withoutRecursiveMarks<T extends { value: string; type: string }>(tokens
   return drop.size ? tokens.filter((_, i) => !drop.has(i)) : tokens;
 }
 
+/**
+ * transformers' `{% generation %}` / `{% endgeneration %}` (its chat templates mark the assistant's text with them) as
+ * a block that renders its body once: `{% if true %}` / `{% endif %}`, with the same whitespace control. The Jinja
+ * parser deletes those tags from the text before it reads it, with the whitespace they strip, so the characters on
+ * both sides meet: `{` then `#` became a comment opener and hid what jinja2, which reads the tag as a tag, renders.
+ * Replaced by a tag it keeps, the text splits where jinja2 splits it.
+ */
+export function keepGenerationBlocks(text: string): string {
+  if (!text.includes('generation')) return text;
+  return text.replace(
+    /{%(-?)\s*(end)?generation\s*(-?)%}/g,
+    (_, lstrip: string, end: string | undefined, rstrip: string) =>
+      `{%${lstrip} ${end ? 'endif' : 'if true'} ${rstrip}%}`,
+  );
+}
+
 /** Templates handed to the Jinja parser in this process, and their characters (for tests and the bench). */
 export const templateParses = { templates: 0, chars: 0 };
 
@@ -215,7 +231,7 @@ export async function analyzeChatTemplate(text: string): Promise<TemplateAnalysi
   let program: JNode;
   try {
     program = parse(
-      withoutRecursiveMarks(tokenize(text, { lstrip_blocks: true, trim_blocks: true })),
+      withoutRecursiveMarks(tokenize(keepGenerationBlocks(text), { lstrip_blocks: true, trim_blocks: true })),
     ) as unknown as JNode;
   } catch (e) {
     const parseError = e instanceof Error ? e.message : String(e);

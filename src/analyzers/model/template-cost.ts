@@ -1320,15 +1320,47 @@ function ownOutput(
  * A walk's figure for the macro a call names, computed once per macro and kept: `walk(body, depth + 1)` of that
  * macro. Undefined when `n` calls no macro, or one the walk is already inside (recursion is judged on its own).
  */
+/**
+ * How calls reach macros beyond a call of a macro by its own name: the macros whose name the template uses as a value
+ * (`{% set h = w %}`, an argument, a list item, a namespace attribute: any call whose callee is not a macro's own name
+ * may then be one of them), and the bodies of `{% call %}` blocks (each `caller()` in a macro renders one of them).
+ */
+interface MacroReach {
+  readonly escaped: readonly string[];
+  readonly callBodies: readonly unknown[];
+}
+
+function macroReach(macros: ReadonlyMap<string, JNode>, all: readonly JNode[]): MacroReach {
+  const named = new Set<JNode>();
+  for (const n of all) {
+    if (n.type === 'CallExpression') named.add(n['callee'] as JNode);
+    else if (n.type === 'Macro') named.add(n['name'] as JNode);
+  }
+  const escaped = new Set<string>();
+  const callBodies: unknown[] = [];
+  for (const n of all) {
+    if (n.type === 'Identifier' && !named.has(n) && macros.has(n['value'] as string)) escaped.add(n['value'] as string);
+    else if (n.type === 'CallStatement') callBodies.push(n['body']);
+  }
+  return { escaped: [...escaped], callBodies };
+}
+
+/**
+ * The cost `walk` gives what a call renders: a macro called by its name, memoized per macro (a recursive call costs
+ * nothing here: recursion is reported on its own). A call that may reach a macro another way costs the most any of
+ * those could: `caller()` the costliest `{% call %}` body, any other call whose callee is not a macro's name the
+ * costliest macro used as a value. undefined for a call that renders no template code.
+ */
 function macroMemo(
   macros: ReadonlyMap<string, JNode>,
+  reach: MacroReach,
   walk: (body: unknown, depth: number) => number,
 ): (n: JNode, depth: number) => number | undefined {
   const known = new Map<string, number>();
   const inside = new Set<string>();
-  return (n, depth) => {
-    if (n.type !== 'CallExpression' || (n['callee'] as JNode).type !== 'Identifier') return undefined;
-    const name = (n['callee'] as JNode)['value'] as string;
+  const bodyCost = new Map<unknown, number>();
+  const insideBodies = new Set<unknown>();
+  const ofMacro = (name: string, depth: number): number | undefined => {
     const m = macros.get(name);
     if (m === undefined || inside.has(name)) return undefined;
     let v = known.get(name);
@@ -1339,6 +1371,30 @@ function macroMemo(
       known.set(name, v);
     }
     return v;
+  };
+  const ofBody = (body: unknown, depth: number): number => {
+    if (insideBodies.has(body)) return 0;
+    let v = bodyCost.get(body);
+    if (v === undefined) {
+      insideBodies.add(body);
+      v = walk(body, depth + 1);
+      insideBodies.delete(body);
+      bodyCost.set(body, v);
+    }
+    return v;
+  };
+  return (n, depth) => {
+    if (n.type !== 'CallExpression') return undefined;
+    const callee = n['callee'] as JNode;
+    const name = callee.type === 'Identifier' ? (callee['value'] as string) : undefined;
+    if (name !== undefined && macros.has(name)) return ofMacro(name, depth);
+    let most: number | undefined;
+    if (name === 'caller') for (const body of reach.callBodies) most = Math.max(most ?? 0, ofBody(body, depth));
+    for (const m of reach.escaped) {
+      const v = ofMacro(m, depth);
+      if (v !== undefined) most = Math.max(most ?? 0, v);
+    }
+    return most;
   };
 }
 
@@ -1652,6 +1708,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
     calls.set(name, list);
   }
+  const reach = macroReach(macros, all);
   // `caller()` in a macro invoked by `{% call %}` calls what the call block's body calls.
   for (const [name, extra] of callerEdges(macros, all)) pushAll(calls.get(name) ?? [], extra);
   const reaches = (from: string, to: string): boolean => {
@@ -1723,7 +1780,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   let crossedAt: JNode | undefined;
   /** Iterations under a node: nested loops multiply; the walk between loops is iterative. */
   const walkCost = (stated: boolean): ((root: unknown, depth: number) => number) => {
-    const macroCost = macroMemo(macros, (body, depth) => costOf(body, depth));
+    const macroCost = macroMemo(macros, reach, (body, depth) => costOf(body, depth));
     const costOf = (root: unknown, depth: number): number => {
       if (depth > MAX_NESTING) {
         tooDeep = true;
@@ -1782,7 +1839,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     });
   // Output summed over loop passes: what the template writes in a loop body, times its passes (nested loops
   // multiply, a macro called in a loop brings its output, a value accumulated in a loop counts what each pass adds).
-  const macroOut = macroMemo(macros, (body, depth) => outOf(body, depth));
+  const macroOut = macroMemo(macros, reach, (body, depth) => outOf(body, depth));
   const outFlagged = new Set<JNode>();
   const emitted = (e: JNode, depth: number): number => {
     let size = ownOutput(e, env);

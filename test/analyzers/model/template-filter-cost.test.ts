@@ -64,3 +64,71 @@ describe('arguments the analysis cannot bound count as unbounded; caller data co
       );
     });
 });
+
+describe('macros reached other than by their name, call blocks rendered by caller(), generation blocks', () => {
+  // A macro holding a loop of 100,000 passes, reached 100,000 times.
+  const W = '{% macro w() %}{% for j in range(100000) %}{% endfor %}{% endmacro %}';
+  const small = '{% macro w() %}{% for j in range(3) %}{% endfor %}{% endmacro %}';
+  const CASES: [string, string, boolean][] = [
+    [
+      'a looping macro called through a set alias',
+      `${W}{% set h = w %}{% for i in range(100000) %}{{ h() }}{% endfor %}`,
+      true,
+    ],
+    [
+      'the same macro looping 3 times',
+      `${small}{% set h = w %}{% for i in range(100000) %}{{ h() }}{% endfor %}`,
+      false,
+    ],
+    [
+      'a looping macro passed as an argument and called',
+      `${W}{% macro run(f) %}{% for i in range(100000) %}{{ f() }}{% endfor %}{% endmacro %}{{ run(w) }}`,
+      true,
+    ],
+    [
+      'a looping macro passed as a keyword argument',
+      `${W}{% macro run(f=none) %}{% for i in range(100000) %}{{ f() }}{% endfor %}{% endmacro %}{{ run(f=w) }}`,
+      true,
+    ],
+    ['a looping macro in a list', `${W}{% set l = [w] %}{% for i in range(100000) %}{{ l[0]() }}{% endfor %}`, true],
+    [
+      'a looping macro in a namespace',
+      `${W}{% set ns = namespace(f=w) %}{% for i in range(100000) %}{{ ns.f() }}{% endfor %}`,
+      true,
+    ],
+    [
+      'caller() in a loop of 100,000 passes, the call block looping 100,000 times',
+      '{% macro m() %}{% for i in range(100000) %}{{ caller() }}{% endfor %}{% endmacro %}' +
+        '{% call m() %}{% for j in range(100000) %}{% endfor %}{% endcall %}',
+      true,
+    ],
+    [
+      'caller() in a loop of 3 passes',
+      '{% macro m() %}{% for i in range(3) %}{{ caller() }}{% endfor %}{% endmacro %}' +
+        '{% call m() %}{% for j in range(100000) %}{% endfor %}{% endcall %}',
+      false,
+    ],
+    [
+      // The Jinja parser deletes generation tags from the text: `{` and `#` would meet and open a comment.
+      'a loop between generation tags that a parser deleting them reads as a comment',
+      '{ {%- generation -%} # {% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %} # {%- endgeneration -%} }',
+      true,
+    ],
+    [
+      'the same tags around a message',
+      "{ {%- generation -%} # {{ messages[0]['content'] }} # {%- endgeneration -%} }",
+      false,
+    ],
+  ];
+  for (const [name, template, flagged] of CASES)
+    it(`${name}: ${flagged ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(template);
+      assert.ok(a.parsed, a.parseError);
+      assert.equal(
+        a.signals.some((s) => s.kind === 'render-cost'),
+        flagged,
+        JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)),
+      );
+      if (!flagged) assert.deepEqual(a.signals, []);
+    });
+});

@@ -221,6 +221,80 @@ export function keepGenerationBlocks(text: string): string {
   );
 }
 
+/** The escapes a string literal of the Jinja parser reads, for the characters written with one. */
+const LITERAL_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\v': '\\v',
+};
+
+/**
+ * `{% raw %}...{% endraw %}` as jinja2 renders it, its text written out verbatim, as an output of that text as a string
+ * literal: the Jinja parser has no raw block and refused such a template, which then could only be checked token by
+ * token (and was reported as not scanned). Whitespace control as jinja2 applies it: `{%- raw` strips before the
+ * block, `raw -%}` the text's leading blanks, `{%- endraw` its trailing blanks, `endraw -%}` what follows.
+ */
+export function rawAsText(text: string): string {
+  if (!text.includes('raw')) return text;
+  let out = '';
+  let done = 0;
+  let i = 0;
+  // Data, then a comment, expression or statement, as jinja2's lexer meets them: a raw block opens only in data, and
+  // a comment or tag ends at its closing delimiter outside the string literals it holds.
+  for (;;) {
+    const open = text.indexOf('{', i);
+    if (open < 0 || open + 1 >= text.length) break;
+    const kind = text[open + 1];
+    if (kind !== '#' && kind !== '{' && kind !== '%') {
+      i = open + 1;
+      continue;
+    }
+    if (kind === '#') {
+      const close = text.indexOf('#}', open + 2);
+      if (close < 0) break;
+      i = close + 2;
+      continue;
+    }
+    if (kind === '%') {
+      const raw = /^{%(-?)\s*raw\s*(-?)%}/.exec(text.slice(open, open + 64));
+      if (raw) {
+        const endRe = /{%(-?)\s*endraw\s*(-?)%}/g;
+        endRe.lastIndex = open + raw[0].length;
+        const end = endRe.exec(text);
+        if (!end) break;
+        let body = text.slice(open + raw[0].length, end.index);
+        if (raw[2]) body = body.replace(/^\s+/, '');
+        else if (body.startsWith('\n')) body = body.slice(1); // trim_blocks: the line end after the tag
+        if (end[1]) body = body.replace(/\s+$/, '');
+        const literal = body.replace(/[\\'\n\r\t\b\f\v]/g, (c) => LITERAL_ESCAPES[c]!);
+        out += text.slice(done, open) + `{{${raw[1]!} '${literal}' ${end[2]!}}}`;
+        i = done = end.index + end[0].length;
+        continue;
+      }
+    }
+    // An expression or statement: its closing delimiter outside string literals.
+    const closer = kind === '{' ? '}}' : '%}';
+    let k = open + 2;
+    let quote = '';
+    for (; k < text.length; k++) {
+      const c = text[k]!;
+      if (quote) {
+        if (c === '\\') k++;
+        else if (c === quote) quote = '';
+      } else if (c === "'" || c === '"') quote = c;
+      else if (text.startsWith(closer, k)) break;
+    }
+    if (k >= text.length) break;
+    i = k + 2;
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
+
 /** Templates handed to the Jinja parser in this process, and their characters (for tests and the bench). */
 export const templateParses = { templates: 0, chars: 0 };
 
@@ -231,7 +305,9 @@ export async function analyzeChatTemplate(text: string): Promise<TemplateAnalysi
   let program: JNode;
   try {
     program = parse(
-      withoutRecursiveMarks(tokenize(keepGenerationBlocks(text), { lstrip_blocks: true, trim_blocks: true })),
+      withoutRecursiveMarks(
+        tokenize(keepGenerationBlocks(rawAsText(text)), { lstrip_blocks: true, trim_blocks: true }),
+      ),
     ) as unknown as JNode;
   } catch (e) {
     const parseError = e instanceof Error ? e.message : String(e);

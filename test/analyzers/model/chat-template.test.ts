@@ -89,3 +89,32 @@ describe('chat templates', () => {
     assert.ok(Array.isArray(a.signals));
   });
 });
+
+describe('raw blocks: their text is output verbatim, as jinja2 renders it', () => {
+  const CASES: [string, string, string[]][] = [
+    ['a raw block around expression syntax', "{% raw %}{{ not a var }}{% endraw %}{{ messages[0]['content'] }}", []],
+    ['with whitespace control', 'A {%- raw -%}  x {{ y }}  {%- endraw -%} B', []],
+    ['attribute syntax inside a raw block is text', "{% raw %}{{ ''.__class__.__mro__ }}{% endraw %}", []],
+    [
+      'a raw tag inside a comment opens no block',
+      "{# {% raw %} #}{{ ''.__class__.__mro__ }}{# {% endraw %} #}",
+      ['__mro__', '__class__'],
+    ],
+    [
+      'a raw tag inside a string literal opens no block',
+      "{{ '{% raw %}' }}{{ ''.__class__.__mro__ }}{{ '{% endraw %}' }}",
+      ['__mro__', '__class__'],
+    ],
+    [
+      'a raw tag inside a statement string opens no block',
+      "{% if x == '{% raw %}' %}{{ ''.__class__.__mro__ }}{% endif %}{% raw %}a{% endraw %}",
+      ['__mro__', '__class__'],
+    ],
+  ];
+  for (const [name, template, names] of CASES)
+    it(`${name}: ${names.length ? 'reported' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(template);
+      assert.ok(a.parsed, a.parseError);
+      assert.deepEqual(a.signals.map((s) => s.name).sort(), [...names].sort());
+    });
+});

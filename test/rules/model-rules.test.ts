@@ -457,7 +457,7 @@ describe('MODEL rules', () => {
   });
 
   it('a template the parser cannot read and the token check finds clean is SCAN-INCOMPLETE, not a pass', async () => {
-    const r = await scanBytes('chat_template.jinja', text('{% raw %}{{ messages }}{% endraw %}'));
+    const r = await scanBytes('chat_template.jinja', text('{% with a = 1 %}{{ messages }}{% endwith %}'));
     assert.ok(r.findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE' && f.evidence.signal.includes('token-level')));
   });
 

@@ -383,6 +383,12 @@ function intsOf(v: PyVal | undefined): number[] | undefined {
   return out;
 }
 
+/** The item count of a shape tuple of non-negative ints (their product), or undefined for any other value. */
+export function shapeProduct(shape: PyVal | undefined): number | undefined {
+  const dims = intsOf(shape);
+  return dims === undefined ? undefined : dims.reduce((a, b) => a * b, 1);
+}
+
 /**
  * The shape of an array the stream made as numpy writes it: `_reconstruct(ndarray, (0,), b'b')` given one BUILD state
  * (version, shape, ...), `_frombuffer(buf, dtype, shape, order)`, or the array joblib reads in place of an array

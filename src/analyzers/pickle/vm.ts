@@ -114,6 +114,7 @@ import {
   arrayListProblem,
   arrayStateHolds,
   noteArrayShape,
+  shapeProduct,
   dtypeBuildProblem,
   dtypeModel,
   dtypeShapedState,
@@ -3266,7 +3267,7 @@ class PickleVm implements ModelContext {
     const shape = dictGet(state, 'shape');
     // The item size and hasobject numpy computes for the pickled dtype (numpy-dtype.ts), not the state's numbers.
     const dt = dtypeModel(dtype);
-    const count = shapeCount(shape);
+    const count = shapeProduct(shape);
     if (dt === undefined || count === undefined) {
       this.anomaly(
         'JOBLIB_ARRAY',
@@ -4516,15 +4517,6 @@ function resultSummary(v: PyVal): PickleRun['result'] {
   return { kind: kindName(v) };
 }
 
-function shapeCount(v: PyVal | undefined): number | undefined {
-  if (v === undefined || typeof v !== 'object' || v.k !== K.Tuple || v.more > 0) return undefined;
-  let n = 1;
-  for (const it of v.items) {
-    if (typeof it !== 'number' || it < 0) return undefined;
-    n *= it;
-  }
-  return n;
-}
 
 /** sklearn-crfsuite's FileResource.__setstate__ pops the embedded file data before it updates the instance __dict__. */
 const FILE_RESOURCE_CONSUMED: ReadonlySet<string> = new Set(['__FILE_RESOURCE_DATA__']);

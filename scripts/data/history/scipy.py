@@ -8,7 +8,8 @@ PACK = "scipy"
 TITLE = "SciPy sparse matrices and arrays, piecewise polynomials and interp1d as released versions pickle them"
 PACKAGE = "scipy"
 # the sparse classes and their base SparseABC (1.16+); the interpolators and the kernel density estimate users pickle
-PATHS = ("scipy/sparse", "scipy/_lib/_sparse.py", "scipy/interpolate", "scipy/stats/kde.py", "scipy/stats/_kde.py")
+PATHS = ("scipy/sparse", "scipy/_lib/_sparse.py", "scipy/interpolate", "scipy/stats/kde.py", "scipy/stats/_kde.py",
+         "scipy/optimize/lbfgsb.py", "scipy/optimize/_lbfgsb_py.py")
 SAVED_BASES = ("scipy.sparse.base.spmatrix", "scipy.sparse._base.spmatrix", "scipy.sparse._base._spbase",
                "scipy.sparse._base.sparray", "scipy.sparse._matrix.spmatrix")
 SAVED_WHAT = "a sparse matrix or array, pickled through its __dict__"
@@ -28,6 +29,13 @@ HELD = {
        for c in ("PPoly", "BPoly", "interp1d")},
     **{f"scipy.interpolate._cubic.{c}": _INTERP
        for c in ("CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator", "CubicSpline")},
+    # The inverse-Hessian operator minimize(method='L-BFGS-B') returns as hess_inv (statsmodels keeps it in its
+    # results), a LinearOperator whose sk, yk, rho, n_corrs, shape and dtype sit in __dict__. Its uses (_matvec,
+    # _matmat, _transpose, todense) run numpy on them: np.dot, np.outer, np.eye and bounds-checked indexing raise on
+    # arrays of other shapes or lengths.
+    **{f"scipy.optimize.{m}.LbfgsInvHessProduct": "the L-BFGS-B inverse-Hessian operator optimize results hold "
+                                                  "(its correction arrays and shape in __dict__)"
+       for m in ("lbfgsb", "_lbfgsb_py")},
 }
 # Objects users pickle whose state native code trusts when the object is used, so that rebuilding them is not data
 # unless a model checks that state (none does yet): each is left reported, with the effect the real library shows
@@ -156,3 +164,21 @@ _CALL_HASHES = {
 }
 FUNCTIONS = {n: (role, why, _CALL_HASHES[n.rsplit(".", 1)[1]]) for n, (role, why, _h) in FUNCTIONS.items()}
 NOT_ADMITTED = dict(NATIVE_STATE)
+# LinearOperator, the base of the L-BFGS-B inverse-Hessian operator (HELD). NEWOBJ runs its __new__ with cls the
+# admitted subclass (LinearOperator itself is no admitted name, so the branch that builds a _CustomLinearOperator
+# from the arguments never runs): object.__new__(cls), then a comparison of the class's own _matvec/_matmat with
+# LinearOperator's (class attributes, no stream value). scipy 1.18 adds a __setstate__ for the array namespace its
+# __getstate__ writes as an empty array of that namespace under _xp.
+_LINOP_NEW = ("data", "with cls an admitted subclass: object.__new__(cls), then compares the class's _matvec and "
+                      "_matmat with LinearOperator's (a warning or TypeError when neither is overridden); the "
+                      "arguments are not read")
+REVIEW.update({
+    **{f"scipy.sparse.linalg.{k}": _LINOP_NEW for k in (
+        "_interface.LinearOperator.__new__@a9443017a48e", "_interface.LinearOperator.__new__@ce831f9f71c5",
+        "interface.LinearOperator.__new__@906c0a816c7d", "interface.LinearOperator.__new__@a9443017a48e",
+        "interface.LinearOperator.__new__@4b185ffdce38")},
+    "scipy.sparse.linalg._interface.LinearOperator.__setstate__@aa00aafce3e1": (
+        "data", "self._xp = array_namespace(state.pop('_xp')) (with SCIPY_ARRAY_API unset: the numpy namespace "
+                "without reading the value; set: classifies the value by type, numpy-converts an array-like), then "
+                "__dict__.update(state)"),
+})

@@ -4517,7 +4517,6 @@ function resultSummary(v: PyVal): PickleRun['result'] {
   return { kind: kindName(v) };
 }
 
-
 /** sklearn-crfsuite's FileResource.__setstate__ pops the embedded file data before it updates the instance __dict__. */
 const FILE_RESOURCE_CONSUMED: ReadonlySet<string> = new Set(['__FILE_RESOURCE_DATA__']);
 

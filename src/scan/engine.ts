@@ -15,7 +15,7 @@ import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
 import type { StoredStates } from '../analyzers/pickle/stored-states.js';
 import type { PythonModule } from '../analyzers/python/module-model.js';
-import { asTorchScriptLexes } from '../analyzers/python/torch/torchscript-lexing.js';
+import { torchScriptText } from '../analyzers/python/torch/torchscript-lexing.js';
 import {
   classifyImport,
   classifyRun,
@@ -1262,7 +1262,13 @@ class FileScan {
       kind === 'python' && this.postWalk && depth === 0 && this.rules.some((r) => r.meta.category === 'MODEL');
     if (!wantTorch && !deserRules && !wantImportTime) return;
     const { decodePythonSource } = await import('../analyzers/python/source-encoding.js');
-    const decoded = decodePythonSource(readAll(src));
+    // TorchScript code is read as torch reads it (UTF-8 whatever a coding line says; its line ends and indentation:
+    // torchscript-lexing.ts).
+    const bytes = readAll(src);
+    const decoded: ReturnType<typeof decodePythonSource> =
+      kind === 'torchscript'
+        ? { ok: true, text: torchScriptText(bytes), encoding: 'utf-8' }
+        : decodePythonSource(bytes);
     if (!decoded.ok) {
       // Python would decode (or refuse) it in that encoding; reading it as UTF-8 could hide what it runs.
       this.incomplete({
@@ -1272,8 +1278,7 @@ class FileScan {
       });
       return;
     }
-    // TorchScript code is read as torch's lexer reads it (its line ends and indentation: torchscript-lexing.ts).
-    const text = kind === 'torchscript' ? asTorchScriptLexes(decoded.text) : decoded.text;
+    const text = decoded.text;
     // The project's analysis of this module, when it was made with the options the rules below would use: the same
     // module, not analysed a second time (two analyses of one large module held at once doubled its memory).
     let analysed: PythonModule | undefined;
@@ -1374,17 +1379,7 @@ class FileScan {
     ]);
     const read: { src: ByteSource; path: string; mod: PythonModule }[] = [];
     for (const f of together) {
-      const { decodePythonSource } = await import('../analyzers/python/source-encoding.js');
-      const decoded = decodePythonSource(readAll(f.src));
-      if (!decoded.ok) {
-        this.incomplete({
-          location: f.src.location,
-          kind: 'unsupported',
-          reason: `Python source not analysed: ${decoded.reason}`,
-        });
-        continue;
-      }
-      const mod = await analyzePythonModule(asTorchScriptLexes(decoded.text), {
+      const mod = await analyzePythonModule(torchScriptText(readAll(f.src)), {
         timeoutMs: Math.max(1000, this.deadline - Date.now()),
         implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS },
         // torch.jit.load parses every method of the file, called or not, with a recursive-descent parser.

@@ -20,7 +20,7 @@
 // theirs) count as one class unless every item is a str (str hashes are keyed per process; real frames hold levels
 // and categories of many thousands of strings), and arrays whose bytes the analysis cannot read as well (fail closed).
 import { COLLISION_PROBE_LIMIT } from './hash-collisions.js';
-import { isDtypeCall } from './numpy-dtype.js';
+import { arrayShapeAt, isDtypeCall } from './numpy-dtype.js';
 import { K, type DictV, type ListV, type PyVal } from './values.js';
 
 /** Comparisons past which a load's khash insertions are reported: the same bound as CPython's dict and set keys. */
@@ -104,7 +104,7 @@ function arrayState(state: PyVal | undefined): { shape: PyVal; dtype: PyVal; raw
   const it = state.items;
   // pandas < 0.15 indexes were ndarray subclasses: BUILD gave (ndarray state, own state).
   if (it.length === 2 && typeof it[0] === 'object' && it[0].k === K.Tuple) return arrayState(it[0]);
-  const at = it.length === 5 ? 1 : it.length === 4 || it.length === 6 ? 0 : -1;
+  const at = arrayShapeAt(it.length);
   if (at < 0) return undefined;
   return { shape: it[at]!, dtype: it[at + 1]!, raw: it[at + 3]! };
 }

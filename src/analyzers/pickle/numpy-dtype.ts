@@ -327,6 +327,59 @@ export function dtypeShapedState(state: PyVal): boolean {
 }
 
 /**
+ * Where an ndarray BUILD state holds its shape (the dtype follows it, then is_fortran, then the data), or -1 for a
+ * state of another length: (version, shape, dtype, is_fortran, data) as numpy writes it, numpy.ma's MaskedArray state
+ * (the same five, then the mask's bytes and the fill value), and the older forms without the version (4, and 6 with
+ * mask and fill value).
+ */
+export function arrayShapeAt(length: number): number {
+  return length === 5 || length === 7 ? 1 : length === 4 || length === 6 ? 0 : -1;
+}
+
+/** numpy's scalar rebuild, `scalar(dtype, bytes)`: how numpy writes a numpy scalar. */
+const SCALAR: ReadonlySet<string> = new Set(['numpy.core.multiarray.scalar', 'numpy._core.multiarray.scalar']);
+
+/** A fill value numpy writes: a Python scalar or text, None, a numpy scalar, or an array (its own state checked). */
+function plainFill(v: PyVal | undefined): boolean {
+  if (v === undefined || typeof v !== 'object') return v !== undefined;
+  switch (v.k) {
+    case K.None:
+    case K.True:
+    case K.False:
+    case K.Float:
+    case K.Str:
+    case K.Bytes:
+      return true;
+    case K.Obj: {
+      const c = v.callee;
+      const name = typeof c === 'object' && c.k === K.Global ? c.imp.canonical : undefined;
+      return name !== undefined && (SCALAR.has(name) || RECONSTRUCT.has(name)) && v.planted === undefined;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Why numpy.ma's MaskedArray state (7 items; 6 in the form without a version) has a fill value numpy's setter would
+ * misuse, or undefined. The setter converts it with np.array(fill_value, dtype), which looks the array protocol
+ * (`__array_interface__`, `__array_struct__`, `__array__`) up on the value and on every item of a list or tuple it
+ * holds: an object that answers `__array_interface__` from its items (scipy's OptimizeResult, a dict) makes numpy read
+ * memory at the address it gives (numpy 2.4: SIGSEGV). numpy writes a Python scalar or text, None, a numpy scalar or a
+ * 0-d array there.
+ */
+export function maskedFillProblem(state: PyVal): string | undefined {
+  if (typeof state !== 'object' || state.k !== K.Tuple || state.more > 0) return undefined;
+  const n = state.items.length;
+  if (n !== 6 && n !== 7) return undefined;
+  if (plainFill(state.items[arrayShapeAt(n) + 5])) return undefined;
+  return (
+    'its fill value is not a Python scalar, text, None, a numpy scalar or an array: numpy converts it with ' +
+    'np.array(fill_value, dtype), which looks the array protocol up on it and on every item it holds'
+  );
+}
+
+/**
  * Items an ndarray's BUILD state makes that the stream did not write (argument-work.ts `holds`): numpy's
  * ndarray.__setstate__ takes `rawdata` of exactly count * itemsize bytes, so an item size of 0 (V0, S0, U0) lets a
  * shape of 2**62 items cost no byte of the stream, and every call that iterates the array (deque(a, 0), set(a)) then
@@ -337,7 +390,7 @@ export function dtypeShapedState(state: PyVal): boolean {
 export function arrayStateHolds(state: PyVal): number {
   if (typeof state !== 'object' || state.k !== K.Tuple || state.more > 0) return 0;
   const it = state.items;
-  const at = it.length === 5 ? 1 : it.length === 4 || it.length === 6 ? 0 : -1;
+  const at = arrayShapeAt(it.length);
   if (at < 0) return 0;
   const [shape, dtype, raw] = [it[at], it[at + 1], it[at + 3]];
   let count = 1;
@@ -410,7 +463,7 @@ export function arrayShape(v: PyVal | undefined): number[] | undefined {
   if (!RECONSTRUCT.has(name) || (v.states?.length ?? 1) !== 1) return undefined;
   const st = v.state;
   if (typeof st !== 'object' || st.k !== K.Tuple || st.more > 0) return undefined;
-  const at = st.items.length === 5 ? 1 : st.items.length === 4 ? 0 : -1;
+  const at = arrayShapeAt(st.items.length);
   return at < 0 ? undefined : intsOf(st.items[at]);
 }
 
@@ -425,7 +478,7 @@ export function arrayShape(v: PyVal | undefined): number[] | undefined {
 export function arrayListProblem(state: PyVal): string | undefined {
   if (typeof state !== 'object' || state.k !== K.Tuple || state.more > 0) return undefined;
   const it = state.items;
-  const at = it.length === 5 ? 1 : it.length === 4 || it.length === 6 ? 0 : -1;
+  const at = arrayShapeAt(it.length);
   if (at < 0) return undefined;
   const raw = it[at + 3];
   if (typeof raw !== 'object' || raw.k !== K.List) return undefined;

@@ -13,6 +13,7 @@
 // bool coerce, a na_object of None, a float, a str or pandas.NA, used only as an array's dtype in its BUILD state (or
 // a joblib array wrapper's), the array's items plain values (no object whose methods would run), and no items given
 // to the array afterwards.
+import { arrayShapeAt } from './numpy-dtype.js';
 import { K, type ListV, type ObjV, type PyVal } from './values.js';
 
 /** The function numpy's reduce names, at numpy 2's home and the numpy.core spelling that forwards to it. */
@@ -89,8 +90,8 @@ function plainList(l: ListV): boolean {
 
 /** The position of the dtype in an ndarray BUILD state, or -1. */
 function dtypeAt(items: readonly PyVal[]): number {
-  // (version, shape, dtype, is_fortran, data) as numpy writes it; the older 4-item form (and MaskedArray's 6) second.
-  return items.length === 5 ? 2 : items.length === 4 || items.length === 6 ? 1 : -1;
+  const at = arrayShapeAt(items.length);
+  return at < 0 ? -1 : at + 1;
 }
 
 /** An ndarray BUILD state whose dtype is made by the StringDType function. */

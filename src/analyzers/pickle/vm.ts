@@ -112,13 +112,15 @@ import { arrayPrepareProblem, ROUTE, ROUTE_CALLABLE, routeSkips } from './joblib
 import { nativeNewProblem } from './native-new.js';
 import {
   arrayListProblem,
+  arrayShapeAt,
   arrayStateHolds,
-  noteArrayShape,
-  shapeProduct,
   dtypeBuildProblem,
   dtypeModel,
   dtypeShapedState,
   isDtypeCall,
+  maskedFillProblem,
+  noteArrayShape,
+  shapeProduct,
 } from './numpy-dtype.js';
 import gensimLoads from './data/gensim-load-companions.json' with { type: 'json' };
 import {
@@ -1318,7 +1320,7 @@ class PickleVm implements ModelContext {
     if (typeof inst !== 'object' || inst.k !== K.Obj || typeof state !== 'object') return undefined;
     const names = instanceClasses(inst).names;
     if (state.k === K.Tuple && names.some((n) => inFamily('numpy.ndarray', n)) && stringArrayState(state)) {
-      const at = state.items.length === 5 ? 2 : 1;
+      const at = arrayShapeAt(state.items.length) + 1;
       return (parent, i) => parent === state && i === at;
     }
     if (state.k === K.Dict && names.length > 0 && names.every((n) => JOBLIB_WRAPPERS.has(n)))
@@ -2908,7 +2910,7 @@ class PickleVm implements ModelContext {
     if (classes.names.some((n) => inFamily('numpy.ndarray', n))) {
       const held = arrayStateHolds(state);
       if (held > 0) inst.holds = Math.max(inst.holds ?? 0, held);
-      const short = arrayListProblem(state);
+      const short = arrayListProblem(state) ?? maskedFillProblem(state);
       if (short !== undefined) this.anomaly('NATIVE_STATE', `${via} on an ndarray: ${short}`, false);
       if (this.stringDtypes) {
         const p = stringArrayStateProblem(state);

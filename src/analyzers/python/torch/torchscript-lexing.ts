@@ -10,6 +10,17 @@
 // lines were hidden from Python's reading this way wrote a chosen file at load. So every `\r` becomes a space, and
 // every blank of a line's indentation one space: the parser then sees the lines, and the blocks, torch sees.
 
+/**
+ * A TorchScript code file's text as torch reads it: its bytes as UTF-8, whatever a `# coding:` line says (torch's
+ * lexer reads the bytes and takes that line as a comment; Python's source decoding honours it, and a UTF-7 or
+ * Shift_JIS reading turned `+ACM-` into `#`, or a byte pair into one character that ate a backslash, and hid code
+ * torch runs at load). Bytes that are not UTF-8 become U+FFFD one sequence at a time, so no ASCII character around
+ * them changes.
+ */
+export function torchScriptText(bytes: Uint8Array): string {
+  return asTorchScriptLexes(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
+}
+
 /** `text` with torch's line ends and indentation written as the Python parser reads them (same length). */
 export function asTorchScriptLexes(text: string): string {
   if (!/[\r\t\f\v]/.test(text)) return text;

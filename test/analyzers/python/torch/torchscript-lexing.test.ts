@@ -1,11 +1,12 @@
-// TorchScript code is read as torch's lexer reads it (torchscript-lexing.ts): a carriage return is a blank, not a line
-// end, and each blank of a line's indentation is one column. Real archives (scripts/fixtures/torchscript-lexing.py,
+// TorchScript code is read as torch's lexer reads it (torchscript-lexing.ts): its bytes as UTF-8 whatever a coding
+// line says, a carriage return as a blank, not a line end, and each blank of a line's indentation as one column. Real archives (scripts/fixtures/torchscript-lexing.py,
 // proved with torch 1.13 under torch.jit.load and torch.load(weights_only=True)): load code hidden from Python's
-// reading by `# c<CR>'''` lines is found; the same lines around harmless code, and CR LF line ends, pass.
+// reading by `# c<CR>'''` lines or by a UTF-7 coding line is found; the same lines around harmless code, and CR LF line
+// ends, pass.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { asTorchScriptLexes } from '../../../../src/analyzers/python/torch/torchscript-lexing.js';
+import { asTorchScriptLexes, torchScriptText } from '../../../../src/analyzers/python/torch/torchscript-lexing.js';
 import { archiveKinds, archiveBlocking } from './signal-helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-lexing');
@@ -25,6 +26,17 @@ describe('TorchScript lexing: the text the parser reads', () => {
       assert.equal(got, want);
       assert.equal(got.length, text.length);
     });
+});
+
+describe('TorchScript lexing: the bytes are UTF-8, whatever a coding line says', () => {
+  it('a UTF-7 coding line changes nothing', () => {
+    const text = '# coding: utf-7\nACM = ACM +ACM- 1\n';
+    assert.equal(torchScriptText(Buffer.from(text, 'latin1')), text);
+  });
+  it('bytes that are not UTF-8 leave the ASCII around them', () => {
+    const got = torchScriptText(Buffer.from([0x61, 0x3d, 0x27, 0x81, 0x5c, 0x27, 0x27, 0x0a]));
+    assert.equal(got, "a='\ufffd\\''\n");
+  });
 });
 
 describe('TorchScript lexing: a loop the form feed would have ended for Python', () => {
@@ -51,6 +63,8 @@ describe('TorchScript lexing: real archives', () => {
     ['hostile_cr_comment_diag.pt', ['TORCH-SCRIPT-CUSTOM-OP load-work-superlinear']],
     ['benign_cr_comment_diag.pt', []],
     ['benign_cr_line_ends.pt', []],
+    ['hostile_coding_utf7_diag.pt', ['TORCH-SCRIPT-CUSTOM-OP load-work-superlinear']],
+    ['benign_coding_utf7_diag.pt', []],
   ];
   for (const [name, want] of CASES)
     it(`${want.length > 0 ? 'block' : 'pass'}: ${name}`, async () => {

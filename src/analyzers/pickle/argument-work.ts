@@ -19,7 +19,7 @@
 import { allocationWork } from './numpy-dtype.js';
 import { REGEX_COMPILE_LIMIT, REGEX_ITEMS_PER_MICROSECOND, regexCompileCost } from './regex-work.js';
 import { COLLISION_PROBE_LIMIT } from './hash-collisions.js';
-import { K, type LongStrV, type ObjV, type PyVal } from './values.js';
+import { K, madeByName, type LongStrV, type ObjV, type PyVal } from './values.js';
 
 /** Items or bytes a load may materialise beyond what the stream holds before it is reported (64 Mi). */
 export const MATERIAL_LIMIT = 2 ** 26;
@@ -283,8 +283,7 @@ function numberBits(v: PyVal | undefined, long?: LongText, depth = 0): number | 
   const lit = intBits(v);
   if (lit !== undefined) return lit;
   if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
-  const callee = v.callee;
-  const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined;
+  const name = madeByName(v);
   if (name !== 'builtins.int' && name !== 'fractions.Fraction' && name !== 'decimal.Decimal') return undefined;
   if (depth > 8) return null;
   if (name === 'decimal.Decimal') {
@@ -319,11 +318,7 @@ function numberBits(v: PyVal | undefined, long?: LongText, depth = 0): number | 
 
 /** An int argument's bits (`numberBits` of an int literal or an `int(...)` object; other values undefined). */
 function intArgBits(v: PyVal | undefined, long?: LongText): number | null | undefined {
-  if (typeof v === 'object' && v.k === K.Obj) {
-    const callee = v.callee;
-    const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined;
-    return name === 'builtins.int' ? numberBits(v, long) : undefined;
-  }
+  if (typeof v === 'object' && v.k === K.Obj) return madeByName(v) === 'builtins.int' ? numberBits(v, long) : undefined;
   return intBits(v);
 }
 

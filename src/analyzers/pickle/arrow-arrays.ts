@@ -7,7 +7,7 @@
 // tuple is an array Arrow's full validation accepts, checked here with the buffers' bytes in hand, for the types
 // pandas writes for text and the fixed-width types (numbers, booleans, dates and times); anything else is a finding.
 import { instanceClasses } from './instance-class.js';
-import { K, NONE, type BytesV, type ListV, type ObjV, type PyVal, type TupleV } from './values.js';
+import { K, madeByName, NONE, type BytesV, type ListV, type ObjV, type PyVal, type TupleV } from './values.js';
 
 export const RESTORE_ARRAY = 'pyarrow.lib._restore_array';
 export const PY_BUFFER = 'pyarrow.lib.py_buffer';
@@ -115,12 +115,6 @@ const READ_STEP = 1 << 20;
 
 const isNone = (v: PyVal | undefined): boolean => typeof v === 'object' && v.k === K.None;
 
-function canonicalOf(v: PyVal | undefined): string | undefined {
-  if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
-  const c = v.callee;
-  return typeof c === 'object' && c.k === K.Global ? c.imp.canonical : undefined;
-}
-
 /** The items of a literal argument tuple, or why they cannot be read. */
 function argItems(args: PyVal | undefined): readonly PyVal[] | string {
   if (args === undefined) return 'its arguments are not all in the stream (a partial or wrapper adds some)';
@@ -132,7 +126,7 @@ function argItems(args: PyVal | undefined): readonly PyVal[] | string {
 /** An object the stream made by calling `canonical` and left as made (no BUILD, no items or attributes set on it). */
 function madeBy(v: PyVal | undefined, canonical: string): v is ObjV {
   return (
-    canonicalOf(v) === canonical &&
+    madeByName(v) === canonical &&
     typeof v === 'object' &&
     v.k === K.Obj &&
     v.state === undefined &&
@@ -414,7 +408,7 @@ export function arrowDtypeStateProblem(state: PyVal): string | undefined {
       // A type pyarrow's reduce writes: type_for_alias of an admitted alias, or another pyarrow type constructor
       // (timestamp, list_, ...), whose own import is judged where the stream names it.
       const alias = aliasOf(v);
-      const other = canonicalOf(v)?.startsWith('pyarrow.lib.') === true && alias === undefined;
+      const other = madeByName(v)?.startsWith('pyarrow.lib.') === true && alias === undefined;
       if (!(other && typeof v === 'object' && v.k === K.Obj && v.state === undefined && v.planted === undefined))
         if (alias === undefined || !LAYOUTS.has(alias))
           return 'its pyarrow_dtype is not a pyarrow type the stream made';

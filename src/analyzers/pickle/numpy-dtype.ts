@@ -19,7 +19,7 @@
 // joblib reads a NumpyArrayWrapper's array bytes with the same dtype (count * dtype.itemsize bytes, or a nested pickle
 // when dtype.hasobject), so its item size is the one numpy computes here, not the number the state carries.
 import { isStringDtype } from './numpy-strings.js';
-import { K, type ObjV, type PyVal } from './values.js';
+import { K, madeByName, type ObjV, type PyVal } from './values.js';
 
 /** What numpy computes for a pickled dtype. */
 export interface DtypeModel {
@@ -351,8 +351,7 @@ function plainFill(v: PyVal | undefined): boolean {
     case K.Bytes:
       return true;
     case K.Obj: {
-      const c = v.callee;
-      const name = typeof c === 'object' && c.k === K.Global ? c.imp.canonical : undefined;
+      const name = madeByName(v);
       return name !== undefined && (SCALAR.has(name) || RECONSTRUCT.has(name)) && v.planted === undefined;
     }
     default:
@@ -452,8 +451,7 @@ export function arrayShape(v: PyVal | undefined): number[] | undefined {
   if (typeof v !== 'object' || v.k !== K.Obj || v.memoLost === true) return undefined;
   const read = READ_SHAPES.get(v);
   if (read !== undefined) return v.state === undefined ? read : undefined;
-  const callee = v.callee;
-  const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined;
+  const name = madeByName(v);
   if (name === undefined) return undefined;
   if (FROMBUFFER.has(name)) {
     const args = v.args;

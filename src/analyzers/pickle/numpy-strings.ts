@@ -14,7 +14,7 @@
 // a joblib array wrapper's), the array's items plain values (no object whose methods would run), and no items given
 // to the array afterwards.
 import { arrayShapeAt } from './numpy-dtype.js';
-import { K, type ListV, type ObjV, type PyVal } from './values.js';
+import { K, madeByName, type ListV, type ObjV, type PyVal } from './values.js';
 
 /** The function numpy's reduce names, at numpy 2's home and the numpy.core spelling that forwards to it. */
 export const STRING_DTYPE_CALLABLES: ReadonlySet<string> = new Set([
@@ -24,12 +24,6 @@ export const STRING_DTYPE_CALLABLES: ReadonlySet<string> = new Set([
 
 /** pandas.NA as pickles name it (NAType.__reduce__ returns 'NA': `pandas.NA`), and its defining module. */
 const PANDAS_NA: ReadonlySet<string> = new Set(['pandas.NA', 'pandas._libs.missing.NA']);
-
-function calleeName(v: PyVal | undefined): string | undefined {
-  if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
-  const c = v.callee;
-  return typeof c === 'object' && c.k === K.Global ? c.imp.canonical : undefined;
-}
 
 /** A na_object whose != and str() are the interpreter's own: None, a float or int, a str, pandas.NA. */
 function plainNa(v: PyVal): boolean {
@@ -61,7 +55,7 @@ export function stringDtypeCallProblem(args: PyVal | undefined): string | undefi
 
 /** A StringDType the stream made as numpy writes it (and left as made: no BUILD, nothing set on it). */
 export function isStringDtype(v: PyVal | undefined): v is ObjV {
-  const name = calleeName(v);
+  const name = madeByName(v);
   if (name === undefined || !STRING_DTYPE_CALLABLES.has(name)) return false;
   const o = v as ObjV;
   return o.state === undefined && o.planted === undefined && stringDtypeCallProblem(o.args) === undefined;
@@ -69,7 +63,7 @@ export function isStringDtype(v: PyVal | undefined): v is ObjV {
 
 /** Made by the StringDType function at all (whether or not as numpy writes it). */
 export function madeAsStringDtype(v: PyVal | undefined): boolean {
-  const name = calleeName(v);
+  const name = madeByName(v);
   return name !== undefined && STRING_DTYPE_CALLABLES.has(name);
 }
 

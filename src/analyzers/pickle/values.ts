@@ -383,6 +383,16 @@ export const KEEP_OBJS = 16;
  * Whether a list or set item may run code of its own (its class's special methods) or hold values that do: tuples and
  * dicts are looked into two levels deep (deeper, or with items not kept, they count as holding some).
  */
+/** The canonical name of an imported value (a class, function or module attribute), or undefined for any other value. */
+export function globalName(v: PyVal | undefined): string | undefined {
+  return typeof v === 'object' && v.k === K.Global ? v.imp.canonical : undefined;
+}
+
+/** The canonical name of what the stream called to make `v` (an object made by REDUCE or NEWOBJ of an import). */
+export function madeByName(v: PyVal | undefined): string | undefined {
+  return typeof v === 'object' && v.k === K.Obj ? globalName(v.callee) : undefined;
+}
+
 export function holdsCode(v: PyVal, depth = 0): boolean {
   if (typeof v !== 'object') return false;
   switch (v.k) {

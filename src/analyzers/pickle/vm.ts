@@ -131,6 +131,7 @@ import {
   dataOnly,
   holdsCode,
   dictGet,
+  globalName,
   FALSE,
   isUnhashable,
   K,
@@ -1874,12 +1875,7 @@ class PickleVm implements ModelContext {
     this.checkCallable(callee, opcodeName(this.dec.op));
     this.rehashed(args);
     if (kwargs !== undefined) this.rehashed(kwargs);
-    const work = argumentWork(
-      typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined,
-      args,
-      kwargs,
-      (v) => this.longText(v),
-    );
+    const work = argumentWork(globalName(callee), args, kwargs, (v) => this.longText(v));
     this.materialised(work);
     if (typeof callee === 'object' && callee.k === K.Global)
       this.khashCharged(

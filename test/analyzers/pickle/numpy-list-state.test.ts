@@ -6,16 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../src/scan/engine.js';
+import { blocking } from '../../helpers/blocking.js';
 import { P } from '../../helpers/pickle-builder.js';
 
 const DIR = new URL('../../fixtures/numpy-list-state/', import.meta.url);
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
-
-async function blocking(name: string, bytes: Uint8Array): Promise<string[]> {
-  const r = await scanBytes(name, bytes);
-  return r.findings.filter((f) => BLOCKING.has(f.severity)).map((f) => `${f.ruleId}: ${f.evidence.signal}`);
-}
 
 const releases = readdirSync(DIR).filter((d) => d.startsWith('numpy-'));
 

@@ -6,16 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../src/scan/engine.js';
+import { blocking } from '../../helpers/blocking.js';
 
 const DIR = new URL('../../fixtures/scipy-bspline/', import.meta.url);
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const releases = readdirSync(DIR).filter((d) => d.startsWith('scipy-'));
-
-async function blocking(name: string, bytes: Uint8Array): Promise<string[]> {
-  const r = await scanBytes(name, bytes);
-  return r.findings.filter((f) => BLOCKING.has(f.severity)).map((f) => `${f.ruleId}: ${f.evidence.signal}`);
-}
 
 describe('scipy BSpline: real files pass, states __init__ would refuse are reported', () => {
   it('files of two scipy releases were made', () => {

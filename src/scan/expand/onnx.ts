@@ -12,6 +12,7 @@ import type { Expander, UnitContext } from './context.js';
 import type { OnnxExternalRange } from '../model-folder-summary.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import { extensionOf, reportStruct } from './model-signals.js';
+import { qonnxPythonOperator } from '../../analyzers/model/onnx-python-ops.js';
 
 /** The external_data keys onnx defines (onnx.proto StringStringEntryProto docs, external_data_helper.py). */
 const EXTERNAL_DATA_KEYS: ReadonlySet<string> = new Set(['location', 'offset', 'length', 'checksum', 'basepath']);
@@ -139,6 +140,15 @@ function customOps(src: ByteSource, ctx: UnitContext, m: OnnxModel): void {
     byOp.set(key, e);
   }
   for (const e of byOp.values()) {
+    const qonnx = qonnxPythonOperator(e.domain, e.opType);
+    if (qonnx !== undefined) {
+      // QONNX's own operator: its numpy implementation in the module the domain names, no native library.
+      ctx.note(
+        `onnx: operator ${e.domain}::${e.opType} (${e.paths.length} node(s)) is QONNX's Python operator (module ` +
+          `${qonnx}): QONNX runs it; ONNX Runtime cannot without it`,
+      );
+      continue;
+    }
     const opset = m.opsets.find((o) => o.domain === e.domain);
     ctx.model({
       rule: 'MODEL-CUSTOM-OP',
@@ -146,7 +156,9 @@ function customOps(src: ByteSource, ctx: UnitContext, m: OnnxModel): void {
       format: 'onnx',
       signal:
         `operator ${e.domain}::${e.opType} (${e.paths.length} node(s), first at ${e.paths[0]}) is in a non-standard ` +
-        'domain that no local function of the model defines: running it needs a native custom-operator library',
+        'domain that no local function of the model defines: running it needs an implementation from outside the ' +
+        'model: a native custom-operator library registered with the runtime (ONNX Runtime), or the Python module ' +
+        'the domain names, which Python executors such as QONNX and FINN import',
       key: `custom-op:${e.domain}:${e.opType}`,
       path: e.paths[0]!,
       confidence: 'high',

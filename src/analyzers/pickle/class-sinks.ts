@@ -19,7 +19,18 @@ import {
 import { arrowDtypeCacheAt } from './arrow-arrays.js';
 import { instanceClass, instanceClasses } from './instance-class.js';
 import { isStatsmodelsDataClass, modelDataStateInert } from './statsmodels-data.js';
-import { dictGet, K, kindName, UNKNOWN, type DictV, type PyObj, type PyVal, type TupleV } from './values.js';
+import {
+  dictGet,
+  K,
+  kindName,
+  UNKNOWN,
+  type DictV,
+  type ListV,
+  type PyObj,
+  type PyVal,
+  type SetV,
+  type TupleV,
+} from './values.js';
 
 export interface ClassSinkHost {
   /** Models `callee(*args)` made by the hook (depth-bounded by the host), recording a call fact with `why`. */
@@ -252,16 +263,21 @@ const WALK_NODES = 512;
  * to every value reachable from the value the label names. `lost`: some are not kept (items past the kept prefix, more
  * code-bearing list items than kept) or the walk's bound was reached.
  */
-function reachable(v: PyVal, lookups = false): { readonly vals: PyVal[]; lost: boolean } {
-  return walkValues(v, lookups, false);
+function reachable(v: PyVal, lookups = false, key?: string): { readonly vals: PyVal[]; lost: boolean } {
+  return walkValues(v, lookups, false, key);
 }
 
 /**
  * The bounded walk behind reachable (`deep` false: containers' items) and deepReachable (`deep` true: also each
  * object's BUILD states, planted attributes and what it forwards to, twice as deep).
  */
-function walkValues(v: PyVal, lookups: boolean, deep: boolean): { readonly vals: PyVal[]; lost: boolean } {
-  const out = { vals: [] as PyVal[], lost: false, lookups, deep };
+function walkValues(
+  v: PyVal,
+  lookups: boolean,
+  deep: boolean,
+  key?: string,
+): { readonly vals: PyVal[]; lost: boolean } {
+  const out = { vals: [] as PyVal[], lost: false, lookups, deep, key };
   // A number or text reaches nothing (most hook arguments of plain data): no walk state is made for it.
   if (typeof v !== 'object') return out;
   const maxDepth = deep ? WALK_DEPTH * 2 : WALK_DEPTH;
@@ -306,15 +322,27 @@ function walkValues(v: PyVal, lookups: boolean, deep: boolean): { readonly vals:
 }
 
 /**
- * Whether the items a dict did not keep make the walk lose something. For a walk that looks methods up and calls
+ * Whether the items a dict did not keep make the walk lose something (or a dict the memo stored after its detail
+ * budget was changed through a memo read of the summary standing for it: what it holds is not what the walk sees). For a walk that looks methods up and calls
  * classes (`lookups`) or looks for things to call (`deep`: `dataSafe`), items that were all plain data (no
  * DictV.dropsCode) cannot carry a planted method or be a class, so only code-bearing dropped items count; for a walk
  * that reads values by key, every dropped item does.
  */
 const dictDropsLost = (d: DictV, dataSafe: boolean): boolean =>
-  d.opaque === true || (d.n > d.keys.length && (!dataSafe || d.dropsCode === true));
+  d.opaque === true || d.lostInto?.changed === true || (d.n > d.keys.length && (!dataSafe || d.dropsCode === true));
 
-function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean; deep: boolean }): readonly PyVal[] {
+/**
+ * Whether the dicts a list or set did not keep (ListV.droppedKeys: plain data and instances that answer no sink
+ * method) matter to the walk: they hold nothing a walk for methods or things to call finds, but a walk that reads
+ * values by key may miss one under its key (any key when it reads by none).
+ */
+const droppedDictsLost = (x: ListV | SetV, out: { lookups: boolean; deep: boolean; key?: string }): boolean =>
+  x.droppedKeys !== undefined &&
+  !out.lookups &&
+  !out.deep &&
+  (out.key === undefined || x.droppedKeys.includes(out.key));
+
+function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean; deep: boolean; key?: string }): readonly PyVal[] {
   switch (x.k) {
     case K.Tuple:
       // A walk that looks methods up loses only unkept items that may matter to it (TupleV.dropsLost); a walk for
@@ -323,11 +351,11 @@ function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean; deep: bool
       return out.deep && x.unkept !== undefined ? [...x.items, ...x.unkept] : x.items;
     case K.List:
       if (x.items !== undefined) return x.items;
-      if (x.objsLost === true) out.lost = true;
+      if (x.objsLost === true || droppedDictsLost(x, out)) out.lost = true;
       return x.objs ?? [];
     case K.Set:
     case K.FrozenSet:
-      if (x.objsLost === true) out.lost = true;
+      if (x.objsLost === true || droppedDictsLost(x, out)) out.lost = true;
       return x.objs ?? [];
     case K.Dict:
       if (dictDropsLost(x, out.lookups || out.deep)) out.lost = true;
@@ -349,7 +377,7 @@ function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean; deep: bool
  */
 function keyInReachable(st: PyObj, key: string): PyVal[] {
   const top = st.k === K.Dict ? keyOf(st, key) : undefined;
-  const walk = reachable(st);
+  const walk = reachable(st, false, key);
   const found: PyVal[] = top !== undefined && top !== UNKNOWN ? [top] : [];
   for (const x of walk.vals) {
     if (typeof x !== 'object') continue;

@@ -153,7 +153,7 @@ export class Memo {
       if (
         v.length <= 128 &&
         this.keptChars + v.length <= this.stringChars &&
-        (v.length <= SHORT_KEPT_CHARS || isIdentifierLike(v))
+        (v.length <= SHORT_KEPT_CHARS || isIdentifierLike(v) || isVersionKey(v))
       ) {
         this.keptChars += v.length;
         return v;
@@ -330,6 +330,7 @@ export class Memo {
     if (v.lazy !== undefined && v.lazy > (shared.lazy ?? 0)) shared.lazy = v.lazy;
     if (v !== shared) {
       v.standIn = shared;
+      v.standsFor = shared.standsFor = (shared.standsFor ?? 0) + 1;
       this.onStandIn?.(v, shared);
     }
     return shared;
@@ -367,6 +368,21 @@ for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   if (/[A-Za-z_]/.test(ch)) IDENT_ASCII[c] = 1;
   else if (/[0-9.]/.test(ch)) IDENT_ASCII[c] = 2;
+}
+
+/**
+ * A short key of digits and dots (and letters) that starts with a digit, as pandas names the state of its block
+ * managers ('0.14.1'): a literal key of a state dict read back from the memo, kept like a name.
+ */
+function isVersionKey(s: string): boolean {
+  if (s.length > 32) return false;
+  const c = s.charCodeAt(0);
+  if (!(c >= 0x30 && c <= 0x39)) return false;
+  for (let i = 1; i < s.length; i++) {
+    const d = s.charCodeAt(i);
+    if (d >= 0x80 || IDENT_ASCII[d] === 0) return false;
+  }
+  return true;
 }
 
 /** Cheap pre-check before the Unicode identifier test (most memoized strings are data, not names). */

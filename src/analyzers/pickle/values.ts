@@ -128,6 +128,17 @@ export interface ListV {
   /** An item not kept may answer a method a derived sink calls, or hold values (keepObj's `answers`). */
   objsLost?: true;
   /**
+   * The keys of the dicts not kept that held only plain data and instances answering no sink method (keepObj,
+   * droppableDict): a walk that reads values by one of these keys loses what those dicts held (class-sinks.ts).
+   */
+  droppedKeys?: string[];
+  /**
+   * An item not kept, and not lost, may be an element a lookup answered from an object array calls (an instance of a
+   * class no pack reviewed: vm.ts dataElements); unset, those items are instances of reviewed classes, dicts of them
+   * and plain data.
+   */
+  dropsElements?: true;
+  /**
    * Where the list's None items are among its first 31 (bit i: item i is None), so that a check that reads a short
    * list of objects and None by position (arrow-arrays.ts, a pyarrow buffer list) can place the objects it keeps.
    */
@@ -159,6 +170,15 @@ export interface DictV {
   keyCost?: number;
   /** The state of an object a list or set did not keep (ObjV.droppedIn): a later SETITEMS here changes it. */
   stateOfDropped?: ObjV;
+  /** The list or set that did not keep this dict among its items (keepObj, as ObjV.droppedIn). */
+  droppedIn?: ListV | SetV;
+  /**
+   * On the memo's summary dict: the lists and sets that did not keep a dict it stands for (droppableDict), whose unkept
+   * items a SETITEM(S) through a memo read of the summary makes lost (noteChanged).
+   */
+  droppedBy?: (ListV | SetV)[];
+  /** On the memo's summary dict: a SETITEM(S) through a memo read changed one of the dicts it stands for. */
+  changed?: true;
   /**
    * An item past the KEEP_ITEMS kept ones had a key or value that is not plain data (dataOnly): only then can a
    * dropped item carry an attribute or be a class a hook calls. Items that are plain data are counted in `n` alone.
@@ -188,6 +208,10 @@ export interface SetV {
   objsMore?: true;
   /** As ListV.objsLost. */
   objsLost?: true;
+  /** As ListV.droppedKeys. */
+  droppedKeys?: string[];
+  /** As ListV.dropsElements. */
+  dropsElements?: true;
   /** Levels of objects the set holds (nesting.ts); unset: none. */
   nest?: number;
   /** Read back from the memo or duplicated (nesting.ts late links). */
@@ -248,6 +272,13 @@ export interface ObjV {
   lostAttrs?: LostAttrs;
   /** An object the memo stored as a stand-in (past its detail budget): that stand-in. */
   standIn?: ObjV;
+  /** On a memo stand-in: how many objects it stands for; on such an object: its place among them (from 1). */
+  standsFor?: number;
+  /**
+   * On a memo stand-in a list or set did not keep (droppedIn): how many objects it stood for then. A later change to
+   * one of those makes that container's unkept items lost; the objects it came to stand for after are others.
+   */
+  droppedUpTo?: number;
   /** The record of a memo stand-in (lostAttrs) that read this object as part of a state: a change to it ends it. */
   inLostState?: LostAttrs;
   /** Items the object yields when iterated that it does not hold (a pandas RangeIndex: argument-work.ts). */
@@ -421,7 +452,14 @@ export function holdsCode(v: PyVal, depth = 0): boolean {
 }
 
 /** Keeps `v` among the items of list or set `c` when it may run code (the shared frozen stand-ins keep nothing). */
-export function keepObj(c: ListV | SetV, v: PyVal, answers?: (o: ObjV) => boolean): void {
+/**
+ * What keepObj asks of an instance it leaves out: whether it matters to the walks of the container (it answers a sink
+ * method or holds items), and whether it may be an element a lookup answered from an object array calls (`element`;
+ * absent: it may).
+ */
+export type Answers = ((o: ObjV) => boolean) & { readonly element?: (o: ObjV) => boolean };
+
+export function keepObj(c: ListV | SetV, v: PyVal, answers?: Answers): void {
   if (c === LIST || c === SET || c === FROZENSET) return;
   if (c.k === K.List && c.strs !== undefined) {
     // A list of names a loader reads (gensim's): its first str items, or that it holds something else.
@@ -437,12 +475,93 @@ export function keepObj(c: ListV | SetV, v: PyVal, answers?: (o: ObjV) => boolea
     // method a derived sink calls and holds no items (the caller's `answers`); such an instance is remembered as
     // dropped here, and a later BUILD or SETITEMS on it (or on its state) makes the container's items lost.
     if (c.objsLost !== true) {
-      if (answers === undefined || typeof v !== 'object' || v.k !== K.Obj || v.droppedIn !== undefined || answers(v))
+      if (typeof v === 'object' && v.k === K.Dict) {
+        if (answers === undefined || !droppableDict(c, v, answers)) c.objsLost = true;
+      } else if (
+        answers === undefined ||
+        typeof v !== 'object' ||
+        v.k !== K.Obj ||
+        !(v.droppedIn === undefined || droppedHere(v.droppedIn, c)) ||
+        answers(v)
+      )
         c.objsLost = true;
-      else v.droppedIn = c;
+      else dropObj(v, c, answers);
     }
   }
   if (c.k === K.List && c.lostInto !== undefined && c.lostInto !== c) keepObj(c.lostInto, v, answers);
+}
+
+/** Distinct keys of unkept dicts a list or set records (ListV.droppedKeys); past them its unkept items are lost. */
+const DROPPED_KEYS = 64;
+
+/**
+ * Whether an item dropped earlier from `was` may be dropped from `c` too: the same container, or the list whose later
+ * items the memo's summary `c` takes (noteChanged marks both).
+ */
+const droppedHere = (was: ListV | SetV | TupleV, c: ListV | SetV): boolean =>
+  was === c || (was.k === K.List && was.lostInto === c);
+
+/**
+ * Whether `d`, past the items list or set `c` keeps, may be left out without losing what the walks of `c` look for
+ * (class-sinks.ts), as an instance that answers no sink method may (`answers`): a whole dict (every entry kept, no
+ * special key) whose keys are text and whose values are plain data or such instances, neither of them dropped from
+ * another container, and no change through the memo's summary of it. Then `d` and its instances are remembered as dropped in `c` (a later change to any makes the
+ * unkept items of `c` lost: noteChanged) and its keys are recorded, so a walk that reads values by one of them knows
+ * it may miss one (ListV.droppedKeys).
+ */
+function droppableDict(c: ListV | SetV, d: DictV, answers: Answers): boolean {
+  if (
+    d.opaque === true ||
+    d.n !== d.keys.length ||
+    d.specialLost === true ||
+    d.lostInto?.changed === true ||
+    d.stateOfDropped !== undefined ||
+    !(d.droppedIn === undefined || droppedHere(d.droppedIn, c))
+  )
+    return false;
+  for (const k of d.keys) if (typeof k !== 'string' || specialKey(k)) return false;
+  const objs: ObjV[] = [];
+  for (const v of d.vals) {
+    if (typeof v !== 'object') continue;
+    switch (v.k) {
+      case K.None:
+      case K.True:
+      case K.False:
+      case K.Float:
+        continue;
+      case K.Obj:
+        if (!(v.droppedIn === undefined || droppedHere(v.droppedIn, c)) || answers(v)) return false;
+        objs.push(v);
+        continue;
+      default:
+        return false;
+    }
+  }
+  const keys = (c.droppedKeys ??= []);
+  for (const k of d.keys as string[]) {
+    if (keys.includes(k)) continue;
+    if (keys.length >= DROPPED_KEYS) return false;
+    keys.push(k);
+  }
+  // A dict the memo stored after its detail budget may change through a memo read of the summary standing for it.
+  if (d.lostInto !== undefined) {
+    const by = (d.lostInto.droppedBy ??= []);
+    if (!by.includes(c)) {
+      if (by.length >= DROPPED_KEYS) return false;
+      by.push(c);
+    }
+  }
+  // An item already dropped from the list whose summary `c` is keeps that list: marking it marks `c` too.
+  d.droppedIn ??= c;
+  for (const o of objs) dropObj(o, c, answers);
+  return true;
+}
+
+/** Remembers instance `o` as dropped from `c` (a memo stand-in: with the objects it stands for so far). */
+function dropObj(o: ObjV, c: ListV | SetV, answers: Answers): void {
+  o.droppedIn ??= c;
+  if (answers.element === undefined || answers.element(o)) c.dropsElements = true;
+  if (o.memoLost === true) o.droppedUpTo = o.standsFor ?? 0;
 }
 
 /**

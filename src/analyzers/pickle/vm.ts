@@ -151,6 +151,7 @@ import {
   type FileLikeV,
   type LongStrV,
   type GlobalV,
+  type Answers,
   type ListV,
   type ObjV,
   type SetV,
@@ -401,7 +402,8 @@ function dataElements(o: ObjV): string[] {
       case K.Set:
       case K.FrozenSet:
         for (const it of v.objs ?? []) next(it, true);
-        if (v.objsMore === true) out.push('items not kept');
+        // Items left out and not lost (keepObj) may be such elements only when dropsElements says so.
+        if (v.objsMore === true && (v.objsLost === true || v.dropsElements === true)) out.push('items not kept');
         break;
       case K.Obj:
         next(v.args);
@@ -417,6 +419,16 @@ function callableElement(v: PyVal): boolean {
   if (typeof v !== 'object') return false;
   if (v.k === K.Global || v.k === K.Pers || v.k === K.Unknown) return true;
   return v.k === K.Obj && behaviourUnknown(instanceClasses(v));
+}
+
+/**
+ * Whether an instance a list or set leaves out (keepObj) may be such an element (callableElement): a memo stand-in
+ * by the classes its record holds while the record is whole (keepLostAttrs).
+ */
+function droppedElement(o: ObjV): boolean {
+  if (o.memoLost !== true) return callableElement(o);
+  const info = o.lostAttrs;
+  return info === undefined || info.over || info.classes.some((n) => !reviewedClass(n));
 }
 
 /** Kinds a looked-up attribute may be called as (a class, function, instance, or a value the analysis lost). */
@@ -533,11 +545,32 @@ function noteChanged(v: PyVal): void {
   const o = v.k === K.Obj ? v : v.k === K.Dict ? v.stateOfDropped : undefined;
   // A state dict of an object the memo replaced by a stand-in changes after its BUILD: the stand-in's record is cut.
   if (o !== v && o?.standIn?.lostAttrs !== undefined) o.standIn.lostAttrs.over = true;
+  // An object the memo replaced by a stand-in that a list or set did not keep (read back from the memo) changes.
+  const standIn = o?.standIn;
+  if (standIn?.droppedIn !== undefined && (o!.standsFor ?? 0) <= (standIn.droppedUpTo ?? 0))
+    droppedChanged(standIn.droppedIn);
   // Likewise an object in such a state (its SETITEM(S) items are read as attributes the state sets).
   if (v.k === K.Obj && v.inLostState !== undefined) v.inLostState.over = true;
-  if (o?.droppedIn === undefined) return;
-  if (o.droppedIn.k === K.Tuple) o.droppedIn.dropsLost = true;
-  else o.droppedIn.objsLost = true;
+  // A dict a list or set did not keep (values.ts droppableDict) gains items, or the memo's summary dict does: each
+  // dict it stands for may be the one that changed.
+  if (v.k === K.Dict) {
+    if (v.droppedIn !== undefined) droppedChanged(v.droppedIn);
+    if (v.opaque === true && !Object.isFrozen(v)) {
+      v.changed = true;
+      for (const c of v.droppedBy ?? []) droppedChanged(c);
+    }
+  }
+  if (o?.droppedIn !== undefined) droppedChanged(o.droppedIn);
+}
+
+/** An item `c` did not keep changed: its unkept items are lost, and those of the memo summary it feeds too. */
+function droppedChanged(c: ListV | SetV | TupleV): void {
+  if (c.k === K.Tuple) {
+    c.dropsLost = true;
+    return;
+  }
+  c.objsLost = true;
+  if (c.k === K.List && c.lostInto !== undefined) c.lostInto.objsLost = true;
 }
 
 /** Attribute names and classes a memo stand-in's record keeps (ObjV.lostAttrs); past either it answers "unknown". */
@@ -2026,8 +2059,14 @@ class PickleVm implements ModelContext {
    * state dicts are marked, so a later SETITEMS on them, or a BUILD or SETITEMS on the instance, makes the container's
    * unkept items lost (noteChanged).
    */
-  private readonly answers = (o: ObjV): boolean => {
+  private readonly answers: Answers = Object.assign((o: ObjV): boolean => this.answersSink(o), {
+    element: droppedElement,
+  });
+
+  private answersSink(o: ObjV): boolean {
     if (o.planted !== undefined || o.plantedSetstate !== undefined) return true;
+    // An instance of a class whose behaviour no pack reviewed is what a lookup answered from a container's elements
+    // may call (dataElements): never left out unseen.
     if (!answersNoName(o))
       for (const m of anySinkMethods()) if (this.sinkHost.plantedAttr(o, m) !== undefined) return true;
     for (const st of statesOf(o))
@@ -2038,7 +2077,7 @@ class PickleVm implements ModelContext {
         d.stateOfDropped = o;
       }
     return false;
-  };
+  }
 
   /** What the derived constructor and state-hook sinks (class-sinks.ts) may do to this run. */
   private readonly sinkHost: ClassSinkHost = {

@@ -93,6 +93,8 @@ export function onLoad(f: GatedFinding): string | undefined {
       return invoked ? `loading this file runs ${quoteName(name)}` : `loading this file imports ${quoteName(name)}`;
     case 'PICKLE-GLOBAL-IMPORT':
       if (!name) return 'loading this file imports a name that cannot be known before it runs';
+      if (typeof d['toolCache'] === 'string')
+        return `loading this file ${invoked ? 'calls' : 'imports'} ${quoteName(name)}: it is ${d['toolCache']}`;
       return invoked
         ? `loading this file calls ${quoteName(name)}, which is not on the trusted list`
         : `loading this file imports ${quoteName(name)}, which is not on the trusted list`;

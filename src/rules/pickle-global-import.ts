@@ -53,7 +53,7 @@ export const pickleGlobalImport: Rule = {
           evidence: {
             signal: unresolved
               ? describeImport(g.first)
-              : `${describeImport(g.first)}: ${g.verdict.kind === 'unknown' && g.verdict.note ? g.verdict.note : 'not in the trusted ML allowlist'}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}${advice ? `; ${advice.text}` : ''}`,
+              : `${describeImport(g.first)}: ${g.verdict.kind === 'unknown' && g.verdict.note ? g.verdict.note : advice?.toolCache !== undefined ? `this file is ${advice.toolCache}` : 'not in the trusted ML allowlist'}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}${advice ? `; ${advice.text}` : ''}`,
             opcode: g.first.opcode,
             offset: g.first.offset,
             ...(unresolved ? {} : { module: g.first.importedModule, name: g.first.importedName }),
@@ -66,6 +66,7 @@ export const pickleGlobalImport: Rule = {
               ...(advice
                 ? {
                     library: advice.library,
+                    ...(advice.toolCache !== undefined ? { toolCache: advice.toolCache } : {}),
                     ...(advice.packs.length ? { packs: advice.packs } : {}),
                     ...(advice.alsoAllow !== undefined ? { alsoAllow: advice.alsoAllow } : {}),
                     ...(advice.refused !== undefined ? { alsoAllowRefused: advice.refused } : {}),

@@ -18,6 +18,11 @@ export interface UnknownNameAdvice {
   readonly refused?: string;
   /** One sentence: what the signal adds after "not in the trusted ML allowlist". */
   readonly text: string;
+  /**
+   * The name belongs to a developer tool's build cache (TOOL_CACHES): what the file is, said in place of "not in the
+   * trusted ML allowlist" (the signal then opens with it, and `text` says how to leave the file out).
+   */
+  readonly toolCache?: string;
 }
 
 let byLibrary: Map<string, string[]> | undefined;
@@ -86,10 +91,11 @@ export function unknownNameAdvice(canonical: string, called: boolean, packRefuse
     return {
       library,
       packs,
+      toolCache: cache,
       text:
-        `${library} has no reviewed pack: this file is ${cache}; folder scans skip doctrees folders and list them as ` +
-        'skipped; leave the file out of the release, or out of the scan with `exclude:` in sentinel-policy.yml (or ' +
-        '--exclude), rather than admitting its names',
+        `no pack reviews ${library}'s classes, so what rebuilding them does is not read; folder scans skip such ` +
+        'caches and list them as skipped; leave the file out of the release, or out of the scan with `exclude:` in ' +
+        'sentinel-policy.yml (or --exclude), rather than admitting its names',
     };
   const risk = called
     ? 'any file of that scan may then call it with arguments the file chooses'

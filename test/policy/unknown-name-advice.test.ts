@@ -193,6 +193,9 @@ describe('a Sphinx build cache named on its own', () => {
       );
       assert.ok(f);
       assert.match(f.evidence.signal, /documentation build cache .*not a model.*exclude:/);
+      // It opens with what the file is, not with the allowlist.
+      assert.doesNotMatch(f.evidence.signal, /trusted ML allowlist/);
+      assert.equal(typeof f.evidence.details?.['toolCache'], 'string');
       assert.equal(f.evidence.details?.['alsoAllow'], undefined);
     });
   }

@@ -64,6 +64,13 @@ export function instanceClasses(v: PyVal, depth = 0): ClassSet {
   switch (v.k) {
     case K.Obj: {
       if (depth > MAX_CLASS_DEPTH) return UNKNOWN_CLASS;
+      // A memo stand-in (an object stored past the memo's detail budget, read back): the classes of the objects it
+      // stands for, as its record keeps them (vm.ts keepLostAttrs), while the record is whole. The record grows as the
+      // stand-in comes to stand for more objects, so the answer is not remembered.
+      if (v.memoLost === true) {
+        const info = v.lostAttrs;
+        return info === undefined || info.over ? UNKNOWN_CLASS : { names: [...info.classes], unknown: false };
+      }
       // An object's classes follow from what made it (callee, call, arguments: fixed when it is made), so the answer
       // for a whole walk (depth 0) is remembered per object; a nested one may be cut by the depth bound, so it is not.
       if (depth > 0) return objectClasses(v, depth);

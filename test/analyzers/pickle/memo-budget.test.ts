@@ -2,7 +2,9 @@
 // back (pandas writes an index shared by a DataFrame and a Series once) asks the stand-in whether the stream planted
 // an attribute a hook looks up. The stand-in answers from the names BUILD set on the objects it replaced: pandas'
 // own output passes past the budget as within it, and an index whose BUILD plants a looked-up name stays blocked on
-// both sides. Fixtures: scripts/fixtures/memo-budget.py (CPython's pickler, pandas' objects).
+// both sides. A stand-in also answers which classes the objects it stands for are of (a DatetimeIndex over values
+// shared with an earlier copy): pandas' values pass, a numpy MaskedArray does not. Fixtures:
+// scripts/fixtures/memo-budget.py (CPython's pickler, pandas' objects).
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +29,7 @@ describe('memo stand-ins past the detail budget (pandas shared index)', () => {
         return;
       }
       assert.ok(blocking.length > 0, why);
-      if (f.file.includes('-past'))
+      if (f.file.includes('planted') && f.file.includes('-past'))
         // The lookup on the stand-in answers "unknown": the planted value is called, and it is not one the
         // analysis can name.
         assert.ok(

@@ -296,8 +296,11 @@ function isCallerSequence(n: JNode, env: FoldEnv): boolean {
 /** Levels of nesting a template may build past which it is reported (CPython's tuple hash has no recursion guard). */
 export const MAX_TEMPLATE_NESTING = 10_000;
 
+/** Literals that hold their items one level down (a dict's items and dictsort make a tuple of each value). */
+const NESTING_LITERALS: ReadonlySet<string> = new Set(['ArrayLiteral', 'TupleLiteral', 'ObjectLiteral']);
+
 /**
- * How many list or tuple literals deep `value` holds `target`'s own old value: the levels one assignment adds
+ * How many list, tuple or dict literals deep `value` holds `target`'s own old value: the levels one assignment adds
  * (`(((ns.t, 0), 0), 0)` adds three). 0 when it holds it in none.
  */
 function nestLevels(value: JNode, target: string): number {
@@ -315,7 +318,7 @@ function nestLevels(value: JNode, target: string): number {
     if (!isNode(n) || steps++ > 10_000 || depth > MAX_NESTING) return -1;
     if (refers(n)) return 0;
     const inner = Math.max(-1, ...children(n).map((c) => deepest(c, depth + 1)));
-    return inner >= 0 && (n.type === 'ArrayLiteral' || n.type === 'TupleLiteral') ? inner + 1 : inner;
+    return inner >= 0 && NESTING_LITERALS.has(n.type) ? inner + 1 : inner;
   };
   return Math.max(0, deepest(value, 0));
 }

@@ -12,9 +12,11 @@ import { callerEdges, filterCost } from './template-filter-cost.js';
 import {
   blockGrowthFactor,
   growthFactor,
+  indirectFilters,
   METHOD_NAMES,
   RENDERER_GLOBALS,
   renderWork,
+  standsFor,
   type GrowthModel,
 } from './template-growth.js';
 
@@ -1510,6 +1512,21 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       pushAll(stack, children(v));
     }
   }
+  const growthModel: GrowthModel = {
+    dataChars: DATA_CHARS,
+    dataEntries: DATA_ENTRIES,
+    dataRequest: DATA_REQUEST,
+    maxNesting: MAX_NESTING,
+    intValue,
+    sizeOf,
+    iterations,
+    isRequestList,
+    callParts,
+    collidingItems,
+    dictBuild,
+  };
+  // Filters applied by name (`map('f')`, `{% filter f %}`) are checked as the filter expressions they amount to.
+  const indirect = indirectFilters(all, env, macros, growthModel);
   // Integer powers and big-integer arithmetic are paid together: Jinja folds constant expressions when it compiles
   // the template, so every one written costs once whatever loop holds it.
   let powerBitsTotal = 0;
@@ -1517,7 +1534,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   let intWork = 0;
   let intWorkReported = false;
   // Repetition, padding, format widths, integer powers and generated text.
-  for (const n of all) {
+  for (const n of [...all, ...indirect]) {
     const binop = n.type === 'BinaryExpression' ? (n['operator'] as { value?: string })?.value : undefined;
     if (binop === '//' || binop === '%' || binop === '*') {
       const a = intBits(n['left'] as JNode, env);
@@ -1666,7 +1683,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     dataInt: DATA_CHARS,
     dataEntries: DATA_ENTRIES,
   };
-  pushAll(out, filterCost(all, env, { ...model, intValue, sizeOf, callParts }));
+  pushAll(out, filterCost([...all, ...indirect], env, { ...model, intValue, sizeOf, callParts }));
   // Values that double themselves inside a loop or macro (`set s = s ~ s`, `set ns.l = ns.l + ns.l`).
   const inRepeat = new Set<JNode>();
   // The loop variables of the loops around each node: a loop rebinds them on each pass.
@@ -1695,19 +1712,6 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
   }
   gatherPasses.set(env, passesAround);
-  const growthModel: GrowthModel = {
-    dataChars: DATA_CHARS,
-    dataEntries: DATA_ENTRIES,
-    dataRequest: DATA_REQUEST,
-    maxNesting: MAX_NESTING,
-    intValue,
-    sizeOf,
-    iterations,
-    isRequestList,
-    callParts,
-    collidingItems,
-    dictBuild,
-  };
   // Outside loops and macros each `set` runs once, but a value set from itself several times in sequence
   // (`{% set a = [a, a] %}` written 34 times) multiplies its size by each: a shared structure whose every walk
   // (printing, comparing, sorting, `in`) visits 2^34 leaves.
@@ -2027,7 +2031,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       amount: Infinity,
       what: `nests loops and macro calls more than ${MAX_NESTING} deep, beyond what this analysis bounds`,
     });
-  return out;
+  return out.map((o) => ({ ...o, where: standsFor.get(o.where) ?? o.where }));
 }
 
 /**

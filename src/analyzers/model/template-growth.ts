@@ -824,6 +824,111 @@ function loopVars(lv: unknown): string[] {
 }
 
 /**
+ * The value a `{% filter %}` block filters: what its body writes, as one expression (a loop's body repeated by its
+ * passes, both branches of an if, a macro's body for a call of it).
+ */
+export function filterBlockValue(
+  body: unknown,
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  m: GrowthModel,
+  depth = 0,
+  inside: Set<JNode> = new Set(),
+): JNode {
+  const blockValue = (b: unknown, d: number, seen: Set<JNode>): JNode => filterBlockValue(b, env, macros, m, d, seen);
+  let acc: JNode = { type: 'StringLiteral', value: '' };
+  const add = (x: JNode): void => {
+    acc = { type: 'BinaryExpression', operator: { value: '~' }, left: acc, right: x };
+  };
+  if (!Array.isArray(body) || depth > m.maxNesting) return acc;
+  for (const x of body as unknown[]) {
+    if (!isNode(x) || ['Set', 'Macro', 'Comment', 'Break', 'Continue'].includes(x.type)) continue;
+    if (x.type === 'For') {
+      const times = m.iterations(x['iterable'] as JNode, env);
+      add({
+        type: 'BinaryExpression',
+        operator: { value: '*' },
+        left: blockValue(x['body'], depth + 1, inside),
+        right: { type: 'IntegerLiteral', value: times },
+      });
+      add(blockValue(x['defaultBlock'], depth + 1, inside));
+    } else if (x.type === 'If') {
+      add(blockValue(x['body'], depth + 1, inside));
+      add(blockValue(x['alternate'], depth + 1, inside));
+    } else if (x.type === 'CallStatement' || x.type === 'FilterStatement') {
+      if (x.type === 'CallStatement') add(x['call'] as JNode);
+      add(blockValue(x['body'], depth + 1, inside));
+    } else {
+      add(x);
+      // A macro the expression calls writes its body.
+      const st: unknown[] = [x];
+      while (st.length) {
+        const v = st.pop();
+        if (Array.isArray(v)) for (const y of v) st.push(y);
+        else if (isNode(v)) {
+          const callee = v['callee'];
+          const mac =
+            v.type === 'CallExpression' && isNode(callee) && callee.type === 'Identifier'
+              ? macros.get(callee['value'] as string)
+              : undefined;
+          if (mac && !inside.has(mac)) {
+            inside.add(mac);
+            add(blockValue(mac['body'], depth + 1, inside));
+            inside.delete(mac);
+          }
+          for (const c of children(v)) st.push(c);
+        }
+      }
+    }
+  }
+  return acc;
+}
+
+/** The node of the template a node the analysis makes up stands for (a filter map applies, a method held in a name). */
+export const standsFor = new WeakMap<JNode, JNode>();
+
+/**
+ * The filters a template applies by name rather than as `x|f`: `map('f', …)` applies f to the mapped value with the
+ * arguments that follow, a `{% filter f %}` block to what its body writes. Each as the filter expression it amounts to
+ * (`standsFor` gives the node it was made from). A map name the fold cannot work out is undefined in `names`.
+ */
+export function indirectFilters(
+  all: readonly JNode[],
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  m: GrowthModel,
+): JNode[] {
+  const out: JNode[] = [];
+  for (const n of all) {
+    if (n.type === 'FilterStatement' && isNode(n['filter'])) {
+      const synthetic: JNode = {
+        type: 'FilterExpression',
+        operand: filterBlockValue(n['body'], env, macros, m),
+        filter: n['filter'],
+      };
+      standsFor.set(synthetic, n);
+      out.push(synthetic);
+      continue;
+    }
+    const call = n.type === 'FilterExpression' ? m.callParts(n) : undefined;
+    const first = call?.name === 'map' ? call.args[0] : undefined;
+    if (!call || !first || first.type === 'KeywordArgumentExpression') continue;
+    for (const name of formatStrings(first, env) ?? []) {
+      const rest = call.args.slice(1);
+      const callee: JNode = { type: 'Identifier', value: name };
+      const synthetic: JNode = {
+        type: 'FilterExpression',
+        operand: call.operand,
+        filter: rest.length ? { type: 'CallExpression', callee, args: rest } : callee,
+      };
+      standsFor.set(synthetic, standsFor.get(n) ?? n);
+      out.push(synthetic);
+    }
+  }
+  return out;
+}
+
+/**
  * CPU work of a render: each call's work (by its operand's size) times the passes of the loops around it, a macro
  * called in a loop bringing its calls. A call costing more than MAX_RENDER_WORK is a finding where it stands; a
  * template whose calls together cost more is a finding at its root.
@@ -918,8 +1023,7 @@ export function renderWork(
     return { times: t, part: chain.size > 0 };
   };
 
-  /** The node of the template a call the analysis makes up stands for (a filter map applies, a method held in a name). */
-  const origin = new WeakMap<JNode, JNode>();
+  const origin = standsFor;
   const charge = (node: JNode, per: number, times: number, what: string): void => {
     const amount = per * times;
     if (!(amount > 0)) return;
@@ -1312,76 +1416,12 @@ export function renderWork(
     } else if (call.name === 'map' && filter) {
       const first = call.args[0];
       if (!first || first.type === 'KeywordArgumentExpression') return;
-      const names = formatStrings(first, env);
-      if (names === undefined) {
+      if (formatStrings(first, env) === undefined) {
         charge(n, Infinity, 1, 'applies through map a filter whose name the template computes');
         return;
       }
-      for (const name of names) {
-        const rest = call.args.slice(1);
-        const callee: JNode = { type: 'Identifier', value: name };
-        const synthetic: JNode = {
-          type: 'FilterExpression',
-          operand: call.operand,
-          filter: rest.length ? { type: 'CallExpression', callee, args: rest } : callee,
-        };
-        origin.set(synthetic, origin.get(n) ?? n);
-        callWork(synthetic, loops);
-      }
+      for (const synthetic of indirectFilters([n], env, macros, m)) callWork(synthetic, loops);
     }
-  };
-
-  /**
-   * The value a `{% filter %}` block filters: what its body writes, as one expression (a loop's body repeated by its
-   * passes, both branches of an if, a macro's body for a call of it).
-   */
-  const blockValue = (body: unknown, depth: number, inside: Set<JNode>): JNode => {
-    let acc: JNode = { type: 'StringLiteral', value: '' };
-    const add = (x: JNode): void => {
-      acc = { type: 'BinaryExpression', operator: { value: '~' }, left: acc, right: x };
-    };
-    if (!Array.isArray(body) || depth > m.maxNesting) return acc;
-    for (const x of body as unknown[]) {
-      if (!isNode(x) || ['Set', 'Macro', 'Comment', 'Break', 'Continue'].includes(x.type)) continue;
-      if (x.type === 'For') {
-        const times = m.iterations(x['iterable'] as JNode, env);
-        add({
-          type: 'BinaryExpression',
-          operator: { value: '*' },
-          left: blockValue(x['body'], depth + 1, inside),
-          right: { type: 'IntegerLiteral', value: times },
-        });
-        add(blockValue(x['defaultBlock'], depth + 1, inside));
-      } else if (x.type === 'If') {
-        add(blockValue(x['body'], depth + 1, inside));
-        add(blockValue(x['alternate'], depth + 1, inside));
-      } else if (x.type === 'CallStatement' || x.type === 'FilterStatement') {
-        if (x.type === 'CallStatement') add(x['call'] as JNode);
-        add(blockValue(x['body'], depth + 1, inside));
-      } else {
-        add(x);
-        // A macro the expression calls writes its body.
-        const st: unknown[] = [x];
-        while (st.length) {
-          const v = st.pop();
-          if (Array.isArray(v)) for (const y of v) st.push(y);
-          else if (isNode(v)) {
-            const callee = v['callee'];
-            const mac =
-              v.type === 'CallExpression' && isNode(callee) && callee.type === 'Identifier'
-                ? macros.get(callee['value'] as string)
-                : undefined;
-            if (mac && !inside.has(mac)) {
-              inside.add(mac);
-              add(blockValue(mac['body'], depth + 1, inside));
-              inside.delete(mac);
-            }
-            for (const c of children(v)) st.push(c);
-          }
-        }
-      }
-    }
-    return acc;
   };
 
   /**
@@ -1493,13 +1533,7 @@ export function renderWork(
       if (n.type === 'CallExpression') heldMethodWork(n, loops);
       if (n.type === 'FilterStatement' && isNode(n['filter'])) {
         // A filter block applies its filter to what its body writes.
-        const synthetic: JNode = {
-          type: 'FilterExpression',
-          operand: blockValue(n['body'], 0, new Set()),
-          filter: n['filter'],
-        };
-        origin.set(synthetic, n);
-        callWork(synthetic, loops);
+        for (const synthetic of indirectFilters([n], env, macros, m)) callWork(synthetic, loops);
       }
       if (n.type === 'FilterExpression' || n.type === 'CallExpression' || n.type === 'BinaryExpression')
         callWork(n, loops);

@@ -1362,6 +1362,9 @@ function macroReach(macros: ReadonlyMap<string, JNode>, all: readonly JNode[]): 
   return { escaped: [...escaped], callBodies };
 }
 
+/** Renderer functions whose calls the analysis prices by the name at the call (range, lipsum, strftime_now, dict). */
+const PRICED_FUNCTIONS: ReadonlySet<string> = new Set(['range', 'lipsum', 'strftime_now', 'dict']);
+
 /** The name a `set` assigns: a variable, `.attr` for a namespace attribute, '' for anything else. */
 function assignedName(t: JNode): string {
   return t.type === 'Identifier'
@@ -1525,6 +1528,37 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     collidingItems,
     dictBuild,
   };
+  // A renderer function whose calls are priced by its name (range's count, lipsum's words, strftime_now's widths,
+  // dict's keys) taken as a value may be called under any name, where nothing prices it.
+  const notValues = new Set<unknown>();
+  for (const n of all) {
+    if (n.type === 'CallExpression') notValues.add(n['callee']);
+    else if (n.type === 'FilterExpression' || n.type === 'FilterStatement') {
+      const f = n['filter'];
+      notValues.add(f);
+      if (isNode(f) && f.type === 'CallExpression') notValues.add(f['callee']);
+    } else if (n.type === 'TestExpression') {
+      // A test reads its operand without calling it (`strftime_now is defined`).
+      notValues.add(n['test']);
+      notValues.add(n['operand']);
+    } else if (n.type === 'If') notValues.add(n['test']);
+    else if (n.type === 'MemberExpression') {
+      // An attribute of the function is read, not the function passed on (`dict.fromkeys(…)` is priced as a call).
+      notValues.add(n['object']);
+      if (!n['computed']) notValues.add(n['property']);
+    } else if (n.type === 'KeywordArgumentExpression') notValues.add(n['key']);
+    else if (n.type === 'Set') notValues.add(n['assignee']);
+  }
+  for (const n of all) {
+    if (n.type !== 'Identifier' || notValues.has(n)) continue;
+    const name = n['value'] as string;
+    if (PRICED_FUNCTIONS.has(name) && !env.vars.has(name))
+      out.push({
+        where: n,
+        amount: Infinity,
+        what: `takes the renderer function ${name} as a value: what a call of it under another name costs cannot be bounded`,
+      });
+  }
   // Filters applied by name (`map('f')`, `{% filter f %}`) are checked as the filter expressions they amount to.
   const indirect = indirectFilters(all, env, macros, growthModel);
   // Integer powers and big-integer arithmetic are paid together: Jinja folds constant expressions when it compiles

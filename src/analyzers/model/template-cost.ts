@@ -1362,8 +1362,11 @@ function macroReach(macros: ReadonlyMap<string, JNode>, all: readonly JNode[]): 
   return { escaped: [...escaped], callBodies };
 }
 
-/** Renderer functions whose calls the analysis prices by the name at the call (range, lipsum, strftime_now, dict). */
-const PRICED_FUNCTIONS: ReadonlySet<string> = new Set(['range', 'lipsum', 'strftime_now', 'dict']);
+/**
+ * Callables the analysis prices by the name at the call: the renderer functions range, lipsum, strftime_now and
+ * dict, a macro's `caller` (the `{% call %}` bodies) and a recursive loop's `loop` (its recursion).
+ */
+const PRICED_FUNCTIONS: ReadonlySet<string> = new Set(['range', 'lipsum', 'strftime_now', 'dict', 'caller', 'loop']);
 
 /** The name a `set` assigns: a variable, `.attr` for a namespace attribute, '' for anything else. */
 function assignedName(t: JNode): string {
@@ -1528,8 +1531,8 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     collidingItems,
     dictBuild,
   };
-  // A renderer function whose calls are priced by its name (range's count, lipsum's words, strftime_now's widths,
-  // dict's keys) taken as a value may be called under any name, where nothing prices it.
+  // A callable priced by its name at the call (range's count, lipsum's words, strftime_now's widths, dict's keys,
+  // caller's bodies, loop's recursion) taken as a value may be called under any name, where nothing prices it.
   const notValues = new Set<unknown>();
   for (const n of all) {
     if (n.type === 'CallExpression') notValues.add(n['callee']);
@@ -1556,7 +1559,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       out.push({
         where: n,
         amount: Infinity,
-        what: `takes the renderer function ${name} as a value: what a call of it under another name costs cannot be bounded`,
+        what: `takes ${name} as a value: what a call of it under another name costs cannot be bounded`,
       });
   }
   // Filters applied by name (`map('f')`, `{% filter f %}`) are checked as the filter expressions they amount to.

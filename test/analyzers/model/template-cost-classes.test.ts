@@ -143,6 +143,16 @@ describe('what each class charges', () => {
       "{% if strftime_now is defined %}{{ strftime_now('%d %b %Y') }}{% endif %}",
       false,
     ],
+    [
+      "a macro's caller held under another name",
+      '{% macro m() %}{% set c = caller %}{{ c() }}{% endmacro %}{% call m() %}x{% endcall %}',
+      true,
+    ],
+    [
+      "a macro's caller tested, then called",
+      '{% macro m() %}{% if caller is defined %}{{ caller() }}{% endif %}{% endmacro %}{% call m() %}x{% endcall %}',
+      false,
+    ],
     ['a method of dict called where it stands', "{{ dict.fromkeys(['a', 'b'])|length }}", false],
     // strftime_now: 256 times its format.
     [

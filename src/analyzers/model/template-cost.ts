@@ -313,16 +313,24 @@ function nestLevels(value: JNode, target: string): number {
         (it['property'] as JNode).type === 'Identifier' &&
         (it['property'] as JNode)['value'] === target.slice(1)
       : it.type === 'Identifier' && it['value'] === target;
-  let steps = 0;
-  // The deepest literal level at which the value is read; -1 when it is not.
-  const deepest = (n: unknown, depth: number): number => {
-    if (Array.isArray(n)) return Math.max(-1, ...n.map((x) => deepest(x, depth)));
-    if (!isNode(n) || steps++ > 10_000 || depth > MAX_NESTING) return -1;
-    if (refers(n)) return 0;
-    const inner = Math.max(-1, ...children(n).map((c) => deepest(c, depth + 1)));
-    return inner >= 0 && NESTING_LITERALS.has(n.type) ? inner + 1 : inner;
-  };
-  return Math.max(0, deepest(value, 0));
+  // Each node's literal levels above a read of the value, walked iteratively (a value may be nested deeply).
+  let most = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let steps = 0; stack.length > 0 && steps < 100_000; steps++) {
+    const [n, levels] = stack.pop()!;
+    if (Array.isArray(n)) {
+      for (const x of n) stack.push([x, levels]);
+      continue;
+    }
+    if (!isNode(n)) continue;
+    if (refers(n)) {
+      most = Math.max(most, levels);
+      continue;
+    }
+    const inner = NESTING_LITERALS.has(n.type) ? levels + 1 : levels;
+    for (const c of children(n)) stack.push([c, inner]);
+  }
+  return most;
 }
 
 /** A call of the renderer's range(). */
@@ -1402,6 +1410,7 @@ function mayCallMacroValue(callee: JNode, env: FoldEnv): boolean {
  */
 function macroRuns(
   program: JNode,
+  env: FoldEnv,
   macros: ReadonlyMap<string, JNode>,
   passesAround: ReadonlyMap<JNode, number>,
   reach: MacroReach,
@@ -1418,7 +1427,7 @@ function macroRuns(
         const callee = v['callee'] as JNode;
         const name = callee.type === 'Identifier' ? (callee['value'] as string) : undefined;
         if (name !== undefined && macros.has(name)) callSites.push({ node: v, callees: [name] });
-        else if (name !== 'caller') callSites.push({ node: v, callees: [...reach.escaped] });
+        else if (mayCallMacroValue(callee, env)) callSites.push({ node: v, callees: [...reach.escaped] });
       }
       const inner = v.type === 'Macro' ? ((v['name'] as JNode)['value'] as string) : inMacro;
       for (const c of children(v)) st.push([c, inner]);
@@ -1776,7 +1785,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   // hashes a tuple recursively on the C stack without a guard (a dict key, unique, `in` a dict), and the renderer
   // dies. The levels are summed over every `set` of the name: the literal levels of each, times the passes of the
   // loops around it, times the calls of the macro holding it (loops one after another add up).
-  const runs = macroRuns(program, macros, passesAround, macroReach(macros, all));
+  const runs = macroRuns(program, env, macros, passesAround, macroReach(macros, all));
   const nesting = new Map<string, { levels: number; reported: boolean }>();
   for (const n of all) {
     if (n.type !== 'Set' || !isNode(n['value'])) continue;

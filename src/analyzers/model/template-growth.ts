@@ -1474,14 +1474,16 @@ export function renderWork(
   const heldMethodWork = (n: JNode, loops: readonly Loop[]): void => {
     const callee = n['callee'];
     if (!isNode(callee) || !methodValues.length) return;
+    // Any callee but a macro's name, a renderer function and a method named where it is called (`s.split(…)`): a
+    // variable, a namespace attribute, a dict's key, a list's item, a call's result.
     const held =
       callee.type === 'Identifier'
         ? !macros.has(callee['value'] as string) &&
           (env.vars.has(callee['value'] as string) || !CALLABLE_GLOBALS.has(callee['value'] as string))
-        : callee.type === 'MemberExpression' &&
-          !callee['computed'] &&
-          isNode(callee['property']) &&
-          env.attrs.has((callee['property'] as JNode)['value'] as string);
+        : callee.type !== 'MemberExpression' ||
+          !!callee['computed'] ||
+          !isNode(callee['property']) ||
+          !METHOD_NAMES.has((callee['property'] as JNode)['value'] as string);
     if (!held) return;
     for (const method of methodValues) {
       const synthetic: JNode = { type: 'CallExpression', callee: method, args: n['args'] };

@@ -154,6 +154,16 @@ describe('what each class charges', () => {
       false,
     ],
     ['a method of dict called where it stands', "{{ dict.fromkeys(['a', 'b'])|length }}", false],
+    [
+      'a method held in a dict, called by its key',
+      "{% set s = 'a' * 1000000 %}{% set d = {'r': s.replace} %}{% for i in range(100000) %}{% set x = d['r']('a', 'b') %}{% endfor %}",
+      true,
+    ],
+    [
+      'a method held in a list, called by its index',
+      "{% set s = 'a' * 1000000 %}{% set d = [s.replace] %}{% for i in range(100000) %}{% set x = d[0]('a', 'b') %}{% endfor %}",
+      true,
+    ],
     // strftime_now: 256 times its format.
     [
       'strftime_now of a short format in a loop',

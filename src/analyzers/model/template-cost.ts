@@ -9,7 +9,16 @@
 import { foldString, intOf, type Def, type FoldEnv } from './template-fold.js';
 import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 import { callerEdges, filterCost } from './template-filter-cost.js';
-import { blockGrowthFactor, growthFactor, RENDERER_GLOBALS, renderWork, type GrowthModel } from './template-growth.js';
+import {
+  blockGrowthFactor,
+  growthFactor,
+  indirectFilters,
+  METHOD_NAMES,
+  RENDERER_GLOBALS,
+  renderWork,
+  standsFor,
+  type GrowthModel,
+} from './template-growth.js';
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
@@ -289,8 +298,14 @@ function isCallerSequence(n: JNode, env: FoldEnv): boolean {
 /** Levels of nesting a template may build past which it is reported (CPython's tuple hash has no recursion guard). */
 export const MAX_TEMPLATE_NESTING = 10_000;
 
-/** Does `value` hold `target`'s own old value inside a list or tuple literal (one more level per assignment)? */
-function nestsItself(value: JNode, target: string): boolean {
+/** Literals that hold their items one level down (a dict's items and dictsort make a tuple of each value). */
+const NESTING_LITERALS: ReadonlySet<string> = new Set(['ArrayLiteral', 'TupleLiteral', 'ObjectLiteral']);
+
+/**
+ * How many list, tuple or dict literals deep `value` holds `target`'s own old value: the levels one assignment adds
+ * (`(((ns.t, 0), 0), 0)` adds three). 0 when it holds it in none.
+ */
+function nestLevels(value: JNode, target: string): number {
   const refers = (it: JNode): boolean =>
     target.startsWith('.')
       ? it.type === 'MemberExpression' &&
@@ -298,14 +313,24 @@ function nestsItself(value: JNode, target: string): boolean {
         (it['property'] as JNode).type === 'Identifier' &&
         (it['property'] as JNode)['value'] === target.slice(1)
       : it.type === 'Identifier' && it['value'] === target;
-  const stack: unknown[] = [value];
-  for (let steps = 0; stack.length > 0 && steps < 10_000; steps++) {
-    const n = stack.pop();
+  // Each node's literal levels above a read of the value, walked iteratively (a value may be nested deeply).
+  let most = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let steps = 0; stack.length > 0 && steps < 100_000; steps++) {
+    const [n, levels] = stack.pop()!;
+    if (Array.isArray(n)) {
+      for (const x of n) stack.push([x, levels]);
+      continue;
+    }
     if (!isNode(n)) continue;
-    if ((n.type === 'ArrayLiteral' || n.type === 'TupleLiteral') && (n['value'] as JNode[]).some(refers)) return true;
-    pushAll(stack, children(n));
+    if (refers(n)) {
+      most = Math.max(most, levels);
+      continue;
+    }
+    const inner = NESTING_LITERALS.has(n.type) ? levels + 1 : levels;
+    for (const c of children(n)) stack.push([c, inner]);
   }
-  return false;
+  return most;
 }
 
 /** A call of the renderer's range(). */
@@ -1346,6 +1371,91 @@ function macroReach(macros: ReadonlyMap<string, JNode>, all: readonly JNode[]): 
 }
 
 /**
+ * Callables the analysis prices by the name at the call: the renderer functions range, lipsum, strftime_now and
+ * dict, a macro's `caller` (the `{% call %}` bodies) and a recursive loop's `loop` (its recursion).
+ */
+const PRICED_FUNCTIONS: ReadonlySet<string> = new Set(['range', 'lipsum', 'strftime_now', 'dict', 'caller', 'loop']);
+
+/** The name a `set` assigns: a variable, `.attr` for a namespace attribute, '' for anything else. */
+function assignedName(t: JNode): string {
+  return t.type === 'Identifier'
+    ? (t['value'] as string)
+    : t.type === 'MemberExpression' && !t['computed'] && isNode(t['property'])
+      ? `.${(t['property'] as JNode)['value'] as string}`
+      : '';
+}
+
+/** Names a call may name that call no macro: the renderers' functions (unless the template sets the name). */
+const NOT_MACRO_CALLEES: ReadonlySet<string> = new Set([...RENDERER_GLOBALS, 'caller', 'super', 'loop']);
+
+/**
+ * Whether a callee that does not name a macro may still be a macro the template holds as a value: a name the
+ * template sets or receives (an argument, a loop variable), a namespace attribute or an item; not a renderer function
+ * nor a method of a value (`s.split`).
+ */
+function mayCallMacroValue(callee: JNode, env: FoldEnv): boolean {
+  if (callee.type === 'Identifier') {
+    const name = callee['value'] as string;
+    return env.vars.has(name) || !NOT_MACRO_CALLEES.has(name);
+  }
+  if (callee.type === 'MemberExpression' && !callee['computed'] && isNode(callee['property']))
+    return !METHOD_NAMES.has((callee['property'] as JNode)['value'] as string);
+  return true;
+}
+
+/**
+ * How many times each node inside a macro runs per render beyond the loops in the macro: the calls of the macro
+ * (each call's loop passes, times the runs of a macro holding the call). A call that does not name a macro counts
+ * for every macro the template uses as a value; a macro reached from itself counts its outer calls only.
+ */
+function macroRuns(
+  program: JNode,
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  passesAround: ReadonlyMap<JNode, number>,
+  reach: MacroReach,
+): Map<JNode, number> {
+  const holder = new Map<JNode, string>();
+  const callSites: { node: JNode; callees: string[] }[] = [];
+  const st: [unknown, string | undefined][] = [[program, undefined]];
+  while (st.length) {
+    const [v, inMacro] = st.pop()!;
+    if (Array.isArray(v)) for (const x of v) st.push([x, inMacro]);
+    else if (isNode(v)) {
+      if (inMacro !== undefined) holder.set(v, inMacro);
+      if (v.type === 'CallExpression') {
+        const callee = v['callee'] as JNode;
+        const name = callee.type === 'Identifier' ? (callee['value'] as string) : undefined;
+        if (name !== undefined && macros.has(name)) callSites.push({ node: v, callees: [name] });
+        else if (mayCallMacroValue(callee, env)) callSites.push({ node: v, callees: [...reach.escaped] });
+      }
+      const inner = v.type === 'Macro' ? ((v['name'] as JNode)['value'] as string) : inMacro;
+      for (const c of children(v)) st.push([c, inner]);
+    }
+  }
+  const memo = new Map<string, number>();
+  const inside = new Set<string>();
+  const callsOf = (name: string): number => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    if (inside.has(name)) return 0;
+    inside.add(name);
+    let t = 0;
+    for (const c of callSites)
+      if (c.callees.includes(name)) {
+        const h = holder.get(c.node);
+        t += (passesAround.get(c.node) ?? 1) * (h === undefined ? 1 : callsOf(h));
+      }
+    inside.delete(name);
+    memo.set(name, t);
+    return t;
+  };
+  const runs = new Map<JNode, number>();
+  for (const [n, h] of holder) runs.set(n, Math.max(1, callsOf(h)));
+  return runs;
+}
+
+/**
  * The cost `walk` gives what a call renders: a macro called by its name, memoized per macro (a recursive call costs
  * nothing here: recursion is reported on its own). A call that may reach a macro another way costs the most any of
  * those could: `caller()` the costliest `{% call %}` body, any other call whose callee is not a macro's name the
@@ -1417,6 +1527,52 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       pushAll(stack, children(v));
     }
   }
+  const growthModel: GrowthModel = {
+    dataChars: DATA_CHARS,
+    dataEntries: DATA_ENTRIES,
+    dataRequest: DATA_REQUEST,
+    maxNesting: MAX_NESTING,
+    intValue,
+    sizeOf,
+    iterations,
+    isRequestList,
+    callParts,
+    collidingItems,
+    dictBuild,
+  };
+  // A callable priced by its name at the call (range's count, lipsum's words, strftime_now's widths, dict's keys,
+  // caller's bodies, loop's recursion) taken as a value may be called under any name, where nothing prices it.
+  const notValues = new Set<unknown>();
+  for (const n of all) {
+    if (n.type === 'CallExpression') notValues.add(n['callee']);
+    else if (n.type === 'FilterExpression' || n.type === 'FilterStatement') {
+      const f = n['filter'];
+      notValues.add(f);
+      if (isNode(f) && f.type === 'CallExpression') notValues.add(f['callee']);
+    } else if (n.type === 'TestExpression') {
+      // A test reads its operand without calling it (`strftime_now is defined`).
+      notValues.add(n['test']);
+      notValues.add(n['operand']);
+    } else if (n.type === 'If') notValues.add(n['test']);
+    else if (n.type === 'MemberExpression') {
+      // An attribute of the function is read, not the function passed on (`dict.fromkeys(…)` is priced as a call).
+      notValues.add(n['object']);
+      if (!n['computed']) notValues.add(n['property']);
+    } else if (n.type === 'KeywordArgumentExpression') notValues.add(n['key']);
+    else if (n.type === 'Set') notValues.add(n['assignee']);
+  }
+  for (const n of all) {
+    if (n.type !== 'Identifier' || notValues.has(n)) continue;
+    const name = n['value'] as string;
+    if (PRICED_FUNCTIONS.has(name) && !env.vars.has(name))
+      out.push({
+        where: n,
+        amount: Infinity,
+        what: `takes ${name} as a value: what a call of it under another name costs cannot be bounded`,
+      });
+  }
+  // Filters applied by name (`map('f')`, `{% filter f %}`) are checked as the filter expressions they amount to.
+  const indirect = indirectFilters(all, env, macros, growthModel);
   // Integer powers and big-integer arithmetic are paid together: Jinja folds constant expressions when it compiles
   // the template, so every one written costs once whatever loop holds it.
   let powerBitsTotal = 0;
@@ -1424,7 +1580,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   let intWork = 0;
   let intWorkReported = false;
   // Repetition, padding, format widths, integer powers and generated text.
-  for (const n of all) {
+  for (const n of [...all, ...indirect]) {
     const binop = n.type === 'BinaryExpression' ? (n['operator'] as { value?: string })?.value : undefined;
     if (binop === '//' || binop === '%' || binop === '*') {
       const a = intBits(n['left'] as JNode, env);
@@ -1573,7 +1729,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     dataInt: DATA_CHARS,
     dataEntries: DATA_ENTRIES,
   };
-  pushAll(out, filterCost(all, env, { ...model, intValue, sizeOf, callParts }));
+  pushAll(out, filterCost([...all, ...indirect], env, { ...model, intValue, sizeOf, callParts }));
   // Values that double themselves inside a loop or macro (`set s = s ~ s`, `set ns.l = ns.l + ns.l`).
   const inRepeat = new Set<JNode>();
   // The loop variables of the loops around each node: a loop rebinds them on each pass.
@@ -1602,28 +1758,14 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
   }
   gatherPasses.set(env, passesAround);
-  const growthModel: GrowthModel = {
-    dataChars: DATA_CHARS,
-    dataEntries: DATA_ENTRIES,
-    dataRequest: DATA_REQUEST,
-    maxNesting: MAX_NESTING,
-    intValue,
-    sizeOf,
-    iterations,
-    isRequestList,
-    callParts,
-    collidingItems,
-    dictBuild,
-  };
   // Outside loops and macros each `set` runs once, but a value set from itself several times in sequence
   // (`{% set a = [a, a] %}` written 34 times) multiplies its size by each: a shared structure whose every walk
   // (printing, comparing, sorting, `in`) visits 2^34 leaves.
   const sequential = new Map<string, { factor: number; first: JNode; reported: boolean }>();
   for (const n of all) {
     if (n.type !== 'Set' || inRepeat.has(n) || !isNode(n['value'])) continue;
-    const t = n['assignee'] as JNode;
-    if (t.type !== 'Identifier') continue;
-    const target = t['value'] as string;
+    const target = assignedName(n['assignee'] as JNode);
+    if (!target) continue;
     const value = n['value'] as JNode;
     const f = doubles(value, target) ? 2 : growthFactor(value, target, env, macros, growthModel);
     if (!(f > 1)) continue;
@@ -1639,28 +1781,37 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       });
     }
   }
+  // A value put inside a new tuple or list nests one level deeper per literal level per run of its `set`: CPython
+  // hashes a tuple recursively on the C stack without a guard (a dict key, unique, `in` a dict), and the renderer
+  // dies. The levels are summed over every `set` of the name: the literal levels of each, times the passes of the
+  // loops around it, times the calls of the macro holding it (loops one after another add up).
+  const runs = macroRuns(program, env, macros, passesAround, macroReach(macros, all));
+  const nesting = new Map<string, { levels: number; reported: boolean }>();
   for (const n of all) {
-    if (n.type !== 'Set' || !inRepeat.has(n)) continue;
-    const t = n['assignee'] as JNode;
-    const target =
-      t.type === 'Identifier'
-        ? (t['value'] as string)
-        : t.type === 'MemberExpression' && !t['computed']
-          ? `.${(t['property'] as JNode)['value'] as string}`
-          : '';
+    if (n.type !== 'Set' || !isNode(n['value'])) continue;
+    const target = assignedName(n['assignee'] as JNode);
     if (!target) continue;
-    // A value put inside a new tuple or list on each pass nests one level deeper per pass: CPython hashes a tuple
-    // recursively on the C stack without a guard (a dict key, unique, `in` a dict), and the renderer dies.
-    const passes = passesAround.get(n) ?? 1;
-    if (passes > MAX_TEMPLATE_NESTING && isNode(n['value']) && nestsItself(n['value'] as JNode, target))
+    const levels = nestLevels(n['value'] as JNode, target);
+    if (levels === 0) continue;
+    const seen = nesting.get(target) ?? { levels: 0, reported: false };
+    seen.levels += levels * (passesAround.get(n) ?? 1) * (runs.get(n) ?? 1);
+    nesting.set(target, seen);
+    if (!seen.reported && seen.levels > MAX_TEMPLATE_NESTING) {
+      seen.reported = true;
       out.push({
         where: n,
-        amount: passes,
+        amount: seen.levels,
         what:
-          `puts a value inside a new tuple or list on each of ${Number.isFinite(passes) ? passes : 'unbounded'} ` +
-          `passes, nesting it that many levels deep (hashing it recurses once per level on the C stack without a ` +
-          `guard; more than ${MAX_TEMPLATE_NESTING} levels reported)`,
+          `puts a value inside new tuples or lists ${Number.isFinite(seen.levels) ? seen.levels : 'unboundedly many'} ` +
+          `levels deep over the passes of its loops and the calls of its macros (hashing it recurses once per level ` +
+          `on the C stack without a guard; more than ${MAX_TEMPLATE_NESTING} levels reported)`,
       });
+    }
+  }
+  for (const n of all) {
+    if (n.type !== 'Set' || !inRepeat.has(n)) continue;
+    const target = assignedName(n['assignee'] as JNode);
+    if (!target) continue;
     // The factor by which one pass can multiply the value's size, through every operation that makes it.
     const rebound = (loopVarsAround.get(n) ?? []).includes(target);
     const factor = rebound
@@ -1691,6 +1842,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   }
   // Recursion: a macro that calls itself (directly or through others) with arguments that are not parts of its
   // own arguments (a descent into data ends; a counter the template chooses may not).
+  const reach = macroReach(macros, all);
   const calls = new Map<string, { callee: string; node: JNode }[]>();
   for (const [name, m] of macros) {
     const list: { callee: string; node: JNode }[] = [];
@@ -1703,12 +1855,18 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
           const c = (v['callee'] as JNode)['value'] as string;
           if (macros.has(c)) list.push({ callee: c, node: v });
         }
+        // A call that does not name a macro may call any macro the template uses as a value.
+        if (
+          v.type === 'CallExpression' &&
+          !macros.has(((v['callee'] as JNode)['value'] as string) ?? '') &&
+          mayCallMacroValue(v['callee'] as JNode, env)
+        )
+          for (const c of reach.escaped) list.push({ callee: c, node: v });
         pushAll(st, children(v));
       }
     }
     calls.set(name, list);
   }
-  const reach = macroReach(macros, all);
   // `caller()` in a macro invoked by `{% call %}` calls what the call block's body calls.
   for (const [name, extra] of callerEdges(macros, all)) pushAll(calls.get(name) ?? [], extra);
   const reaches = (from: string, to: string): boolean => {
@@ -1919,7 +2077,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       amount: Infinity,
       what: `nests loops and macro calls more than ${MAX_NESTING} deep, beyond what this analysis bounds`,
     });
-  return out;
+  return out.map((o) => ({ ...o, where: standsFor.get(o.where) ?? o.where }));
 }
 
 /**

@@ -619,6 +619,41 @@ const CODE_POINTS = 0x110000;
 /** The most a character of the caller's content is charged by a per-item operation (a JSON-dense request). */
 const CALLER_WEIGHT = 5;
 
+/**
+ * How many times longer than its format strftime_now's output can be: glibc honours field widths (`%1500Y`), and
+ * CPython's time.strftime grows its buffer up to 256 times the format's length.
+ */
+export const STRFTIME_WIDTH = 256;
+
+/** Work of one key `dict.fromkeys` inserts (a hash and a probe; measured with CPython: about 35 ns). */
+const FROMKEYS_WORK = 10;
+
+/**
+ * Work of computing 10 ** p, which jinja2's round filter does for a precision p (Python's round of an integer to -p
+ * digits, and the floor and ceil methods, both compute it): the last squaring of a number of p * log2(10) bits,
+ * Karatsuba on 30-bit digits.
+ */
+function powerOfTenWork(p: number): number {
+  const digits = (Math.abs(p) * Math.log2(10)) / 30;
+  return digits < 16 ? 0 : digits ** 1.585;
+}
+
+/**
+ * Methods of the values a template reaches (str, Markup, bytes, list, dict, int): a reference to one that is not
+ * called where it stands (`{% set r = s.replace %}`) is a bound method the template may call under another name.
+ */
+export const METHOD_NAMES: ReadonlySet<string> = new Set([
+  ...['capitalize', 'casefold', 'center', 'count', 'encode', 'endswith', 'expandtabs', 'find', 'format'],
+  ...['format_map', 'index', 'join', 'ljust', 'lower', 'lstrip', 'maketrans', 'partition', 'removeprefix'],
+  ...['removesuffix', 'replace', 'rfind', 'rindex', 'rjust', 'rpartition', 'rsplit', 'rstrip', 'split'],
+  ...['splitlines', 'startswith', 'strip', 'swapcase', 'title', 'translate', 'upper', 'zfill', 'striptags'],
+  ...['unescape', 'escape', 'decode', 'hex', 'append', 'copy', 'extend', 'insert', 'pop', 'remove', 'reverse'],
+  ...['sort', 'clear', 'fromkeys', 'get', 'items', 'keys', 'values', 'popitem', 'setdefault', 'update'],
+  ...['to_bytes', 'from_bytes', 'bit_length', 'bit_count', 'as_integer_ratio', 'conjugate', 'isalnum', 'isalpha'],
+  ...['isascii', 'isdecimal', 'isdigit', 'isidentifier', 'islower', 'isnumeric', 'isprintable', 'isspace'],
+  ...['istitle', 'isupper'],
+]);
+
 /** Calls whose work does not depend on their operand's size. */
 const CONSTANT_WORK: ReadonlySet<string> = new Set([
   'length',
@@ -746,6 +781,9 @@ export const RENDERER_GLOBALS: ReadonlySet<string> = new Set([
   'strftime_now',
 ]);
 
+/** Names a call may name that are neither a macro nor a value the template holds: the renderers' own functions. */
+const CALLABLE_GLOBALS: ReadonlySet<string> = new Set([...RENDERER_GLOBALS, 'caller', 'super', 'varargs', 'kwargs']);
+
 /** Names that are not the caller's data: the renderer's globals and the literal constants. */
 const GLOBALS: ReadonlySet<string> = new Set([...RENDERER_GLOBALS, ...CONSTANTS]);
 
@@ -783,6 +821,111 @@ function loopVars(lv: unknown): string[] {
   const vars: string[] = [];
   if (isNode(lv)) for (const e of (lv['value'] as unknown[]) ?? []) if (isNode(e)) vars.push(e['value'] as string);
   return vars;
+}
+
+/**
+ * The value a `{% filter %}` block filters: what its body writes, as one expression (a loop's body repeated by its
+ * passes, both branches of an if, a macro's body for a call of it).
+ */
+export function filterBlockValue(
+  body: unknown,
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  m: GrowthModel,
+  depth = 0,
+  inside: Set<JNode> = new Set(),
+): JNode {
+  const blockValue = (b: unknown, d: number, seen: Set<JNode>): JNode => filterBlockValue(b, env, macros, m, d, seen);
+  let acc: JNode = { type: 'StringLiteral', value: '' };
+  const add = (x: JNode): void => {
+    acc = { type: 'BinaryExpression', operator: { value: '~' }, left: acc, right: x };
+  };
+  if (!Array.isArray(body) || depth > m.maxNesting) return acc;
+  for (const x of body as unknown[]) {
+    if (!isNode(x) || ['Set', 'Macro', 'Comment', 'Break', 'Continue'].includes(x.type)) continue;
+    if (x.type === 'For') {
+      const times = m.iterations(x['iterable'] as JNode, env);
+      add({
+        type: 'BinaryExpression',
+        operator: { value: '*' },
+        left: blockValue(x['body'], depth + 1, inside),
+        right: { type: 'IntegerLiteral', value: times },
+      });
+      add(blockValue(x['defaultBlock'], depth + 1, inside));
+    } else if (x.type === 'If') {
+      add(blockValue(x['body'], depth + 1, inside));
+      add(blockValue(x['alternate'], depth + 1, inside));
+    } else if (x.type === 'CallStatement' || x.type === 'FilterStatement') {
+      if (x.type === 'CallStatement') add(x['call'] as JNode);
+      add(blockValue(x['body'], depth + 1, inside));
+    } else {
+      add(x);
+      // A macro the expression calls writes its body.
+      const st: unknown[] = [x];
+      while (st.length) {
+        const v = st.pop();
+        if (Array.isArray(v)) for (const y of v) st.push(y);
+        else if (isNode(v)) {
+          const callee = v['callee'];
+          const mac =
+            v.type === 'CallExpression' && isNode(callee) && callee.type === 'Identifier'
+              ? macros.get(callee['value'] as string)
+              : undefined;
+          if (mac && !inside.has(mac)) {
+            inside.add(mac);
+            add(blockValue(mac['body'], depth + 1, inside));
+            inside.delete(mac);
+          }
+          for (const c of children(v)) st.push(c);
+        }
+      }
+    }
+  }
+  return acc;
+}
+
+/** The node of the template a node the analysis makes up stands for (a filter map applies, a method held in a name). */
+export const standsFor = new WeakMap<JNode, JNode>();
+
+/**
+ * The filters a template applies by name rather than as `x|f`: `map('f', …)` applies f to the mapped value with the
+ * arguments that follow, a `{% filter f %}` block to what its body writes. Each as the filter expression it amounts to
+ * (`standsFor` gives the node it was made from). A map name the fold cannot work out is undefined in `names`.
+ */
+export function indirectFilters(
+  all: readonly JNode[],
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  m: GrowthModel,
+): JNode[] {
+  const out: JNode[] = [];
+  for (const n of all) {
+    if (n.type === 'FilterStatement' && isNode(n['filter'])) {
+      const synthetic: JNode = {
+        type: 'FilterExpression',
+        operand: filterBlockValue(n['body'], env, macros, m),
+        filter: n['filter'],
+      };
+      standsFor.set(synthetic, n);
+      out.push(synthetic);
+      continue;
+    }
+    const call = n.type === 'FilterExpression' ? m.callParts(n) : undefined;
+    const first = call?.name === 'map' ? call.args[0] : undefined;
+    if (!call || !first || first.type === 'KeywordArgumentExpression') continue;
+    for (const name of formatStrings(first, env) ?? []) {
+      const rest = call.args.slice(1);
+      const callee: JNode = { type: 'Identifier', value: name };
+      const synthetic: JNode = {
+        type: 'FilterExpression',
+        operand: call.operand,
+        filter: rest.length ? { type: 'CallExpression', callee, args: rest } : callee,
+      };
+      standsFor.set(synthetic, standsFor.get(n) ?? n);
+      out.push(synthetic);
+    }
+  }
+  return out;
 }
 
 /**
@@ -880,10 +1023,12 @@ export function renderWork(
     return { times: t, part: chain.size > 0 };
   };
 
-  const charge = (n: JNode, per: number, times: number, what: string): void => {
+  const origin = standsFor;
+  const charge = (node: JNode, per: number, times: number, what: string): void => {
     const amount = per * times;
     if (!(amount > 0)) return;
     total += amount;
+    const n = origin.get(node) ?? node;
     if (amount > MAX_RENDER_WORK && !flagged.has(n)) {
       flagged.add(n);
       out.push({
@@ -969,8 +1114,11 @@ export function renderWork(
         const callee = n['callee'] as JNode | undefined;
         if (n.type === 'CallExpression' && callee?.type === 'Identifier') {
           const name = callee['value'] as string;
-          v = name === 'range' && !env.vars.has('range') ? m.iterations(n, env) : 0;
-          for (const a of n['args'] as JNode[]) v += r(a);
+          let args = 0;
+          for (const a of n['args'] as JNode[]) args += r(a);
+          v = name === 'range' && !env.vars.has('range') ? m.iterations(n, env) + args : args;
+          // strftime_now writes each field at the width the format gives it (`%1500Y`).
+          if (name === 'strftime_now' && !env.vars.has(name)) v = STRFTIME_WIDTH * args;
           break;
         }
         const call = m.callParts(n);
@@ -985,7 +1133,12 @@ export function renderWork(
           PADDING.has(call.name) || call.name === 'indent' || call.name === 'expandtabs' ? call.args[0] : undefined;
         const wv = wn ? m.intValue(wn.type === 'KeywordArgumentExpression' ? (wn['value'] as JNode) : wn, env) : 0;
         const width = wv === undefined ? Infinity : typeof wv === 'number' ? Math.abs(wv) : m.dataChars;
-        if (NO_GROWTH.has(call.name)) v = Math.max(base, args, PADDING.has(call.name) ? width : 0);
+        if (call.name === 'translate') v = base * Math.max(1, args) + args;
+        else if (call.name === 'to_bytes') {
+          const ln = callArg(call.args, 0, 'length');
+          const lv = ln ? m.intValue(ln, env) : 1;
+          v = lv === undefined ? Infinity : typeof lv === 'number' ? Math.abs(lv) : m.dataChars;
+        } else if (NO_GROWTH.has(call.name)) v = Math.max(base, args, PADDING.has(call.name) ? width : 0);
         else if (call.name === 'indent' || call.name === 'expandtabs') v = base * Math.max(1, width) + args;
         else
           v =
@@ -1021,7 +1174,12 @@ export function renderWork(
           if (defs && defs.some((d) => d.kind === 'unknown' || d.kind === 'iter')) return true;
         }
         if (v.type === 'MemberExpression' && !v['computed']) st.push(v['object']);
-        else for (const c of children(v)) st.push(c);
+        // A filter's or a test's name is no value: only its operand and arguments are read.
+        else if (v.type === 'FilterExpression' || v.type === 'TestExpression') {
+          st.push(v['operand']);
+          const f = v['filter'];
+          if (isNode(f) && f.type === 'CallExpression') st.push(f['args']);
+        } else for (const c of children(v)) st.push(c);
       }
     }
     return steps >= 10_000;
@@ -1162,6 +1320,7 @@ export function renderWork(
     const call = m.callParts(n);
     // Arguments are hashed (a dict key), compared (count, index, a test) or converted to strings (format, join).
     if (call?.args.length) chargeWalk(n, 'both', call.args, loops, `calls ${call.name} with arguments that walk`);
+    if (call) argumentWork(n, call, loops);
     if (!call || CONSTANT_WORK.has(call.name)) return;
     if (call.name === 'count' && n.type === 'FilterExpression') return;
     const { times, part } = passes(call.operand, loops);
@@ -1207,6 +1366,132 @@ export function renderWork(
     );
   };
 
+  /**
+   * Work a builtin does by its arguments rather than its operand: round's precision (10 ** p), sum's start (a list
+   * start copies the total on each item), int.to_bytes' length (bytes filled), str.translate's mapping (each character
+   * may become the longest replacement), dict.fromkeys' iterable (one insert per item). A filter reached by name
+   * through `map('name', …)` is charged as that filter on the mapped value (a name the fold cannot work out may be any).
+   */
+  const argumentWork = (
+    n: JNode,
+    call: { operand: JNode; name: string; args: JNode[] },
+    loops: readonly Loop[],
+  ): void => {
+    const times = (): number => passes(n, loops).times;
+    const filter = n.type === 'FilterExpression';
+    const count = (a: JNode | undefined, none: number): number => {
+      if (!a) return none;
+      const v = m.intValue(a, env);
+      return v === undefined ? Infinity : typeof v === 'number' ? Math.abs(v) : m.dataChars;
+    };
+    if (call.name === 'round' && filter) {
+      const p = count(callArg(call.args, 0, 'precision'), 0);
+      charge(n, powerOfTenWork(p), times(), `calls round with a precision of ${p} (it computes 10 ** precision)`);
+    } else if (call.name === 'sum' && filter) {
+      const start = callArg(call.args, 1, 'start');
+      if (start && intOf(start) === undefined && !NUMBER_LITERALS.has(start.type)) {
+        const items = sizes(call.operand, passes(call.operand, loops).part).chars;
+        charge(
+          n,
+          (COPY_ITEM_WORK * items * items) / 2,
+          times(),
+          `sums up to ${items} items onto a start value that is not a number (each addition copies the total)`,
+        );
+      }
+    } else if (call.name === 'to_bytes' && !filter) {
+      const length = count(callArg(call.args, 0, 'length'), 1);
+      charge(n, length, times(), `calls to_bytes for ${length} bytes`);
+    } else if (call.name === 'translate' && !filter && call.args[0]) {
+      const table = sizes(call.args[0], false).chars;
+      const chars = sizes(call.operand, passes(call.operand, loops).part).chars;
+      charge(
+        n,
+        chars * Math.max(1, table),
+        times(),
+        `calls translate on up to ${chars} characters with a table of up to ${table} characters`,
+      );
+    } else if (call.name === 'fromkeys' && !filter && call.args[0]) {
+      const keys = sizes(call.args[0], passes(call.args[0], loops).part).chars;
+      charge(n, FROMKEYS_WORK * keys, times(), `calls fromkeys on up to ${keys} items`);
+    } else if (call.name === 'map' && filter) {
+      const first = call.args[0];
+      if (!first || first.type === 'KeywordArgumentExpression') return;
+      if (formatStrings(first, env) === undefined) {
+        charge(n, Infinity, 1, 'applies through map a filter whose name the template computes');
+        return;
+      }
+      for (const synthetic of indirectFilters([n], env, macros, m)) callWork(synthetic, loops);
+    }
+  };
+
+  /**
+   * Bound methods the template takes as values without calling them where they stand (`s.replace` set to a name,
+   * passed as an argument, held in a list; `x|attr('replace')`): a call of a name that is neither a macro nor a
+   * renderer function may be any of them.
+   */
+  const methodValues: JNode[] = [];
+  {
+    const notValues = new Set<unknown>();
+    const st: unknown[] = [program];
+    const all: JNode[] = [];
+    while (st.length) {
+      const v = st.pop();
+      if (Array.isArray(v)) for (const x of v) st.push(x);
+      else if (isNode(v)) {
+        all.push(v);
+        if (v.type === 'CallExpression') notValues.add(v['callee']);
+        if (v.type === 'Set') notValues.add(v['assignee']);
+        if (v.type === 'MemberExpression') notValues.add(v['object']);
+        for (const c of children(v)) st.push(c);
+      }
+    }
+    for (const v of all) {
+      if (v.type === 'MemberExpression' && !notValues.has(v) && isNode(v['property'])) {
+        const prop = v['property'] as JNode;
+        const name =
+          !v['computed'] && prop.type === 'Identifier'
+            ? (prop['value'] as string)
+            : v['computed'] && prop.type === 'StringLiteral'
+              ? (prop['value'] as string)
+              : undefined;
+        if (name !== undefined && METHOD_NAMES.has(name)) methodValues.push(v);
+      } else if (v.type === 'FilterExpression' && !notValues.has(v)) {
+        const call = m.callParts(v);
+        const named = call?.name === 'attr' && call.args[0] ? formatStrings(call.args[0], env) : undefined;
+        for (const name of named ?? [])
+          if (METHOD_NAMES.has(name))
+            methodValues.push({
+              type: 'MemberExpression',
+              object: call!.operand,
+              property: { type: 'Identifier', value: name },
+              computed: false,
+            });
+      }
+    }
+  }
+
+  /** A call whose callee may be a bound method the template holds: charged as each of them called with its arguments. */
+  const heldMethodWork = (n: JNode, loops: readonly Loop[]): void => {
+    const callee = n['callee'];
+    if (!isNode(callee) || !methodValues.length) return;
+    // Any callee but a macro's name, a renderer function and a method named where it is called (`s.split(…)`): a
+    // variable, a namespace attribute, a dict's key, a list's item, a call's result.
+    const held =
+      callee.type === 'Identifier'
+        ? !macros.has(callee['value'] as string) &&
+          (env.vars.has(callee['value'] as string) || !CALLABLE_GLOBALS.has(callee['value'] as string))
+        : callee.type !== 'MemberExpression' ||
+          !!callee['computed'] ||
+          !isNode(callee['property']) ||
+          !METHOD_NAMES.has((callee['property'] as JNode)['value'] as string);
+    if (!held) return;
+    for (const method of methodValues) {
+      const synthetic: JNode = { type: 'CallExpression', callee: method, args: n['args'] };
+      origin.set(synthetic, n);
+      callWork(synthetic, loops);
+    }
+  };
+
   /** The work a macro's body added when walked under a loop stack, by stack and name. */
   const macroWork = new WeakMap<readonly Loop[], Map<string, number>>();
   const walk = (root: unknown, loops: readonly Loop[], depth: number): void => {
@@ -1246,6 +1531,11 @@ export function renderWork(
             memo.set(name, total - before);
           }
         }
+      }
+      if (n.type === 'CallExpression') heldMethodWork(n, loops);
+      if (n.type === 'FilterStatement' && isNode(n['filter'])) {
+        // A filter block applies its filter to what its body writes.
+        for (const synthetic of indirectFilters([n], env, macros, m)) callWork(synthetic, loops);
       }
       if (n.type === 'FilterExpression' || n.type === 'CallExpression' || n.type === 'BinaryExpression')
         callWork(n, loops);

@@ -25,12 +25,16 @@ modules call at load with such arguments taken from their stored state (the quan
 `scripts/fixtures/torchscript-load.py`'s statically quantized model; each must be an allowed operator.
 
 Also writes `division`: every allowed operator whose name matches DIVISION_PATTERN (div, mod, rem, quot: the names
-of integer division, remainder and their prims/nvprims variants) with its class from the reviewed DIVISION_CLASSES:
-`divides` (divides integers natively whatever its arguments: INT64_MIN by -1 traps with SIGFPE), `rounding-mode`
+of integer division, remainder and their prims/nvprims variants) or that has an integer overload (two `int` arguments,
+an `int` result: the interpreter's integer builtins, whose kernels may divide whatever their name, as `gcd` runs
+Euclid's `a % b`), with its class from the reviewed DIVISION_CLASSES: `divides` (divides integers natively whatever
+its arguments: INT64_MIN by -1 traps with SIGFPE), `divides-either` (divides one operand by the other in either
+order: `gcd(INT64_MIN, -1)` and `gcd(-1, INT64_MIN)` both trap), `rounding-mode`
 (divides integers natively only with a `rounding_mode`, otherwise as floats), `float-only` (promotes integers to
 floating point or refuses them; scripts/fixtures/torchscript-load-division.py loads each with INT64_MIN and -1 in a
 throwaway process and proves it does not trap) or `not-division` (the name only contains the letters: `mode`,
-`remove`, `modified_bessel`). An operator matching the pattern with no class stops the script.
+`remove`, `modified_bessel`; or an integer builtin that does not divide: `add`, `__lshift__`, `max` …). An operator
+matching the pattern or with an integer overload and no class stops the script.
 
 And `unchecked`: the allowed operators that skip the validation of their checked twins (UNCHECKED_CLASSES, every
 name matching UNCHECKED_PATTERN classified or the script stops; and the operators laying a tensor out from the
@@ -227,6 +231,8 @@ DIVISION_CLASSES = {
     "nvprims::div": "divides",
     "nvprims::fmod": "divides",
     "nvprims::remainder": "divides",
+    # Euclid's algorithm on ints (`math.gcd`, aten::gcd.int): `a % b` with either operand as the divisor.
+    "aten::gcd": "divides-either",
     # True division unless a rounding_mode ('trunc', 'floor') is given.
     "aten::div": "rounding-mode",
     "aten::div_": "rounding-mode",
@@ -255,7 +261,26 @@ DIVISION_CLASSES = {
     "aten::special_modified_bessel_k1": "not-division",
     "aten::special_scaled_modified_bessel_k0": "not-division",
     "aten::special_scaled_modified_bessel_k1": "not-division",
+    # Integer builtins that do not divide (an integer overload: two ints in, an int out).
+    "aten::__and__": "not-division",
+    "aten::__lshift__": "not-division",
+    "aten::__or__": "not-division",
+    "aten::__rshift__": "not-division",
+    "aten::__xor__": "not-division",
+    "aten::add": "not-division",
+    "aten::mul": "not-division",
+    "aten::pow": "not-division",
+    "aten::promote_types": "not-division",
+    "aten::sub": "not-division",
+    "prim::max": "not-division",
+    "prim::min": "not-division",
 }
+
+
+def integer_builtins(schemas):
+    """Operators with an overload of two `int` arguments and an `int` result (the interpreter's integer builtins)."""
+    return {s.name for s in schemas
+            if [str(a.type) for a in s.arguments] == ["int", "int"] and [str(r.type) for r in s.returns] == ["int"]}
 
 # Name families of operators whose work is superlinear in their operands, matched against the bare operator name.
 SUPERLINEAR_FAMILIES = [
@@ -882,10 +907,13 @@ def main() -> int:
     if missing:
         sys.stderr.write("stateFilledByTorch operators not allowed or without work arguments: " + ", ".join(missing) + "\n")
         return 1
+    int_builtins = integer_builtins(schemas)
     unclassified = sorted(op for op in allowed
-                          if DIVISION_PATTERN.search(op.split("::")[1]) and op not in DIVISION_CLASSES)
+                          if (DIVISION_PATTERN.search(op.split("::")[1]) or op in int_builtins)
+                          and op not in DIVISION_CLASSES)
     if unclassified:
-        sys.stderr.write("allowed operators named like a division without a class: " + ", ".join(unclassified) + "\n")
+        sys.stderr.write("allowed operators named like a division or with an integer overload without a class: "
+                         + ", ".join(unclassified) + "\n")
         return 1
     division = {op: c for op, c in sorted(DIVISION_CLASSES.items()) if op in allowed}
     unchecked, unchecked_flags = unchecked_operators(schemas, allowed)

@@ -3,7 +3,7 @@
 // `__setstate__`, calls it with the state BUILD gives: `(state)[0]` in that method is the tensor the archive stores
 // at that item, of the size its `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)` call gives.
 // The TorchScript load rule charges element-wise operators on such items by those sizes instead of as unknown.
-import { K, type PyVal } from './values.js';
+import { K, type PyVal, type TupleV } from './values.js';
 import type { ClassSet } from './instance-class.js';
 
 /** The dimensions of the tensor stored at each item of a class's state tuple; undefined where not a read tensor. */
@@ -17,6 +17,25 @@ export type StoredStates = ReadonlyMap<string, StoredItems>;
 
 /** The key of the tensor constants' shapes in StoredStates (no class is named so: classes are `__torch__.…`). */
 export const CONSTANTS_TABLE = 'CONSTANTS';
+
+/**
+ * The prefix of the keys under which StoredStates holds, for a class (`ints:__torch__.M`), the int values its objects
+ * store at each item of their state: every value any object stores there (at most MAX_STORED_INTS distinct ones), or
+ * undefined where some object stores anything but an int.
+ */
+export const STORED_INTS = 'ints:';
+const MAX_STORED_INTS = 64;
+
+/** The int values of two objects' item, or undefined when either is not a list of ints or there are too many. */
+function unionInts(a: readonly number[] | undefined, b: readonly number[] | undefined): number[] | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  const all = [...new Set([...a, ...b])];
+  return all.length > MAX_STORED_INTS ? undefined : all;
+}
+
+/** An int the pickle stores, as a number (values past 2^53 rounded: 0, -1 and -2^63 stay exact). */
+const storedInt = (v: PyVal): number[] | undefined =>
+  typeof v === 'number' && Number.isInteger(v) ? [v] : typeof v === 'bigint' ? [Number(v)] : undefined;
 
 /** The size a `torch._utils._rebuild_tensor_v2(storage, offset, size, ...)` call gives, when every part is read. */
 export function rebuiltTensorDims(v: PyVal): number[] | undefined {
@@ -67,8 +86,10 @@ export class StoredStateCollector {
     if (seen === null) return;
     if (typeof state !== 'object' || state.k !== K.Tuple) {
       this.byClass.set(name, null);
+      this.byClass.set(STORED_INTS + name, null);
       return;
     }
+    this.onInts(STORED_INTS + name, state);
     // Items past the kept prefix are not read.
     const items = state.items.map((v) => rebuiltTensorDims(v));
     if (seen === undefined) {
@@ -85,6 +106,18 @@ export class StoredStateCollector {
     // A shorter tuple leaves the missing items unread (`(state)[i]` past it raises at load).
     this.byClass.set(name, merged);
   };
+
+  /** The int values of each item of a state tuple, merged into those other objects of the class store. */
+  private onInts(key: string, state: TupleV): void {
+    const seen = this.byClass.get(key);
+    if (seen === null) return;
+    const items = state.items.map(storedInt);
+    if (state.more !== 0 || (seen !== undefined && seen.length !== items.length)) {
+      this.byClass.set(key, null);
+      return;
+    }
+    this.byClass.set(key, seen === undefined ? items : items.map((v, i) => unionInts(seen[i], v)));
+  }
 
   /**
    * The value constants.pkl returns: torch.jit.load reads it as the table `CONSTANTS.c<i>` names, item i. Anything

@@ -52,6 +52,12 @@ export interface CostUnit {
   readonly name: string;
   readonly loops: readonly { readonly loop: LoopFact; readonly trips: Trips }[];
   readonly sized: readonly SizedCall[];
+  /**
+   * Calls that scan a container or string the archive stores or the load computes in native code (`xs.count(x)`,
+   * `x in xs`, `xs.index(x)`, `s.find(t)`): each does as many steps as the scanned value holds elements, charged as
+   * a loop over a stored container.
+   */
+  readonly scans?: readonly { readonly span: SourceSpan; readonly text: string }[];
   /** Calls of followed units: the call's span (the loops around it multiply the callee's work) and the callee's key. */
   readonly calls: readonly {
     readonly span: SourceSpan;
@@ -154,6 +160,12 @@ function charge(units: ReadonlyMap<string, CostUnit>, roots: readonly string[], 
           total: term,
           worst: { origin: { file: u.file, unit: u.name, span: l.loop.span, text, own }, term },
         });
+      }
+    if (kind === 'turns')
+      for (const c of u.scans ?? []) {
+        const term = times(around(c.span), factor('stored'));
+        const origin = { file: u.file, unit: u.name, span: c.span, text: c.text.slice(0, 200), own: 1 };
+        w = add(w, { total: term, worst: { origin, term } });
       }
     else
       for (const c of u.sized) {

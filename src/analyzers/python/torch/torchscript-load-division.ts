@@ -6,19 +6,24 @@
 // (torchscript-ops.json `division`, from every allowed operator whose name matches div/mod/rem/quot) classes as
 // `divides` (`torch.floor_divide`, `torch.__round_to_zero_floordiv`, `ops.prims.div`, which truncates integers …) or
 // as `rounding-mode` with a rounding mode given (`torch.div(..., rounding_mode=...)`), and Python's `divmod` and
-// integer-operator methods (`x.__floordiv__(y)`). `float-only` operators (`true_divide`, `addcdiv` …) are proved not
+// integer-operator methods (`x.__floordiv__(y)`), and `divides-either` operators, which divide by either operand
+// (`torch.gcd(a, b)`, TorchScript's `math.gcd`: Euclid's loop computes `a % b`, and gcd(INT64_MIN, -1) traps).
+// `float-only` operators (`true_divide`, `addcdiv` …) are proved not
 // to trap on integers by the fixture generator; `not-division` ones only share the letters (`mode`, `remove`).
 import { archiveCode } from './torchscript-archive-calls.js';
 import { signalAt, type CodeSignal } from '../code-signal.js';
 import type { CallSite, ExpressionFact, PythonModule, SourceSpan } from '../module-model.js';
 import { torchscriptOps } from './torchscript-ops.js';
 
-export type DivisionClass = 'divides' | 'rounding-mode' | 'float-only' | 'not-division';
+export type DivisionClass = 'divides' | 'divides-either' | 'rounding-mode' | 'float-only' | 'not-division';
 /** Operator (`ns::name`) -> how it divides integers, for every allowed operator named like a division. */
 export const DIVISION_CLASSES: ReadonlyMap<string, DivisionClass> = new Map(
   Object.entries((torchscriptOps() as { division: Record<string, DivisionClass> }).division),
 );
-/** The names DIVISION_CLASSES must cover (the derivation's DIVISION_PATTERN). */
+/**
+ * The names DIVISION_CLASSES must cover (the derivation's DIVISION_PATTERN); it also covers every operator with an
+ * integer overload (two ints in, an int out), whose kernel may divide whatever its name (`gcd`).
+ */
 export const DIVISION_NAME = /div|mod|rem|quot/;
 /** Python's integer-operator methods, called by name on a value (`x.__floordiv__(y)`); the receiver may be the divisor. */
 const OPERATOR_METHODS = new Set([
@@ -43,7 +48,16 @@ function safeDivisor(e: ExpressionFact | undefined): boolean {
 }
 
 /** The dividing operator a call names and its divisor, or undefined when the call does not divide integers. */
-export function dividingCall(call: CallSite): { name: string; divisor: ExpressionFact | undefined } | undefined {
+export function dividingCall(call: CallSite):
+  | {
+      name: string;
+      divisor: ExpressionFact | undefined;
+      /** The dividend, when the call spells it (undefined for the value form's receiver). */
+      dividend?: ExpressionFact;
+      /** Whether either operand may become the divisor (`gcd`: Euclid's loop divides by each in turn). */
+      either?: boolean;
+    }
+  | undefined {
   if (archiveCode(call)) return undefined;
   const callee = call.callee;
   const access = callee.access;
@@ -72,11 +86,14 @@ export function dividingCall(call: CallSite): { name: string; divisor: Expressio
     // `b.__rfloordiv__(a)` divides by the receiver: never a proven constant here.
     return { name, divisor: name.startsWith('__r') ? undefined : divisor };
   const cls = DIVISION_CLASSES.get(op);
-  if (cls === 'divides') return { name, divisor };
+  const dividend = valueForm ? undefined : call.positional[0];
+  if (cls === 'divides') return dividend === undefined ? { name, divisor } : { name, divisor, dividend };
+  if (cls === 'divides-either')
+    return dividend === undefined ? { name, divisor, either: true } : { name, divisor, dividend, either: true };
   if (cls === 'rounding-mode') {
     const mode = call.keywords.find((k) => k.name === 'rounding_mode')?.value ?? call.positional[at + 1];
     if (mode === undefined || mode.constant?.type === 'none') return undefined;
-    return { name, divisor };
+    return dividend === undefined ? { name, divisor } : { name, divisor, dividend };
   }
   return undefined;
 }
@@ -86,18 +103,43 @@ export function dividingCall(call: CallSite): { name: string; divisor: Expressio
  * gives that method's qualified name) whose divisor is not a constant that cannot trap. `hasStarArgs` calls count as
  * unproven.
  */
-export function loadDivisionSignals(mod: PythonModule, inLoad: (scopeId: number) => string | undefined): CodeSignal[] {
+export function loadDivisionSignals(
+  mod: PythonModule,
+  inLoad: (scopeId: number) => string | undefined,
+  storedInts: (e: ExpressionFact, scopeId: number) => readonly number[] | undefined = () => undefined,
+): CodeSignal[] {
   const found: { span: SourceSpan; text: string; what: string; method: string }[] = [];
+  /** The ints an operand may be: a constant's value, or every value the archive stores where it reads them. */
+  const values = (e: ExpressionFact | undefined, scopeId: number): readonly number[] | undefined => {
+    if (e === undefined) return undefined;
+    if (e.constant?.type === 'int') return [e.constant.value];
+    if (e.nodeType === 'unary_operator' && /^-\s*\d+$/.test(e.text)) return [-Number(e.text.replace(/[-\s]/g, ''))];
+    return storedInts(e, scopeId);
+  };
+  /** A divisor that cannot trap: a safe constant, or ints the archive stores none of which is 0 or -1. */
+  const safe = (e: ExpressionFact | undefined, scopeId: number): boolean =>
+    safeDivisor(e) || (values(e, scopeId)?.every((v) => v !== 0 && v !== -1) ?? false);
   for (const d of mod.divisions) {
     const method = inLoad(d.scopeId);
-    if (d.operator === '@' || method === undefined || safeDivisor(d.right)) continue;
+    if (d.operator === '@' || method === undefined || safe(d.right, d.scopeId)) continue;
     found.push({ span: d.span, text: d.text, what: `the operator ${d.operator}`, method });
   }
   for (const c of mod.calls) {
     const method = inLoad(c.scopeId);
     if (method === undefined) continue;
     const dc = dividingCall(c);
-    if (dc === undefined || (!c.hasStarArgs && !c.hasStarStarKwargs && safeDivisor(dc.divisor))) continue;
+    if (dc === undefined) continue;
+    // `gcd` divides by either operand: it traps only on INT64_MIN and -1 (in either order), so both operands must be
+    // ints the code or the archive fixes, with no such pair (a value form's receiver is never read).
+    let ok: boolean;
+    if (dc.either === true) {
+      const [a, b] = [values(dc.dividend, c.scopeId), values(dc.divisor, c.scopeId)];
+      ok =
+        a !== undefined &&
+        b !== undefined &&
+        !a.some((x) => b.some((y) => (x === -(2 ** 63) && y === -1) || (x === -1 && y === -(2 ** 63))));
+    } else ok = safe(dc.divisor, c.scopeId);
+    if (!c.hasStarArgs && !c.hasStarStarKwargs && ok) continue;
     found.push({ span: c.span, text: c.text, what: `${c.callee.raw}(...)`, method });
   }
   return found.map(({ span, text, what, method }) =>

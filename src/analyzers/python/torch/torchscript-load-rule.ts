@@ -21,7 +21,7 @@ import type {
   SourceSpan,
 } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
-import { CONSTANTS_TABLE, type StoredStates } from '../../pickle/stored-states.js';
+import { CONSTANTS_TABLE, STORED_INTS, type StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { archiveCostSignals, type CostUnit, type SizedCall, type Trips } from './torchscript-load-cost.js';
 import {
@@ -31,7 +31,7 @@ import {
   broadcastVerdict,
   type OperandSize,
 } from './torchscript-load-broadcast.js';
-import { foldedSignals } from './torchscript-fold.js';
+import { EMPTY_PATTERN_LOOPS, foldedSignals } from './torchscript-fold.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
 import { archiveCode, markArchiveCall } from './torchscript-archive-calls.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
@@ -632,6 +632,45 @@ function storedDims(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
         widest = widest === undefined ? [...d] : widestShape(widest, d);
       }
   return widest;
+}
+
+/**
+ * The int values the archive stores where `e` reads them at load: `(state)[i]` in the `__setstate__` of an archive
+ * class (its state parameter never rebound, the method never called from code), or a local name every binding of
+ * which is one: every int any object of the class stores at item i (undefined when one stores anything else).
+ */
+function storedInts(mod: PythonModule, e: ExpressionFact, scopeId: number, depth = 0): readonly number[] | undefined {
+  const ctx = STORED_OF.get(mod);
+  if (ctx === undefined || depth > 4) return undefined;
+  if (e.nodeType === 'identifier') {
+    const binds = mod.assignments.filter(
+      (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === e.text),
+    );
+    if (binds.length === 0) return undefined;
+    let all: number[] = [];
+    for (const x of binds) {
+      if (x.kind !== 'assign' || x.targets.length !== 1 || x.value === null) return undefined;
+      const v = storedInts(mod, x.value, scopeId, depth + 1);
+      if (v === undefined) return undefined;
+      all = [...all, ...v];
+    }
+    return all;
+  }
+  const a = e.access;
+  if (a?.root.kind !== 'name' || a.steps.length !== 1 || a.steps[0]!.kind !== 'index') return undefined;
+  const fn = owningMethod(mod.functions, scopeId);
+  if (fn === undefined || fn.id !== scopeId || fn.name !== '__setstate__') return undefined;
+  const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');
+  const cls = type === undefined ? undefined : ctx.classes.get(type);
+  if (cls === undefined || cls.id !== fn.parentId || ctx.files[cls.file]?.mod !== mod) return undefined;
+  const state = fn.parameters[1];
+  const step = a.steps[0]!;
+  if (state === undefined || a.root.name !== state.name || step.key?.type !== 'int') return undefined;
+  const rebound = mod.assignments.some(
+    (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === state.name),
+  );
+  if (rebound) return undefined;
+  return ctx.states.get(STORED_INTS + cls.type)?.[Number(step.key.value)];
 }
 
 /** storedDims of an expression or of a local name bound once to one. */
@@ -2845,6 +2884,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
         });
       const sized: SizedCall[] = [];
       const calls: { span: SourceSpan; callee: string; times?: Trips }[] = [];
+      const scans: { span: SourceSpan; text: string }[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
         const elements =
           constantShapeElements(mod, c) ??
@@ -2854,6 +2894,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
         if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });
+        if (scansStored(archive, file, fn, c)) scans.push({ span: c.span, text: c.text });
       }
       for (const u of archive.usesByMethod[file]!.get(id) ?? []) {
         const times = u.elements === true ? sortComparisons(mod, u.operand, u.scopeId) : 1;
@@ -2861,7 +2902,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
           if (archive.atLoad[cls.file]!.has(next.id))
             calls.push({ span: u.span, callee: `${cls.file}:${next.id}`, times });
       }
-      units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, calls });
+      units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, scans, calls });
     }
   });
   const roots: string[] = [];
@@ -2875,6 +2916,51 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
   const out = archiveCostSignals(units, roots);
   ARCHIVE_COST.set(archive, out);
   return out;
+}
+
+/** Operators that scan their first operand (a list, string or tensor) element by element in native code. */
+const SCAN_OPS: ReadonlySet<string> = new Set([
+  'aten::count',
+  'aten::__contains__',
+  'aten::index',
+  'aten::remove',
+  'aten::find',
+  'aten::rfind',
+  'aten::replace',
+  'aten::split',
+  'aten::rsplit',
+  'aten::partition',
+  'aten::rpartition',
+]);
+
+/**
+ * Whether a call scans a container or string the archive stores or the load computes (`torch.count(xs, x)`,
+ * `torch.__contains__(xs, k)`, `xs.index(x)`, `s.find(t)`): a scan does one step per element, as a loop over a stored
+ * container does. A constant or a display is of the code's size; a dict's `__contains__` is a lookup, and an object
+ * of an archive class answers with its own method (followed as a call).
+ */
+function scansStored(archive: TorchScriptArchive, file: number, fn: FunctionFact, call: CallSite): boolean {
+  const called = calledOperator(call);
+  if (called === undefined || !SCAN_OPS.has(called.op) || call.hasStarArgs) return false;
+  const mod = archive.files[file]!.mod;
+  if (called.valueForm) {
+    const inner = call.callee.access;
+    if (inner?.root.kind !== 'name' || inner.steps.length < 1) return true;
+    const t = typeOfAccess(mod, inner.root.name, inner.steps.slice(0, -1), fn, archive.classes, 0);
+    return t === undefined || !/^(Dict|__torch__\.)/.test(t);
+  }
+  const receiver = call.positional[0];
+  if (receiver === undefined) return false;
+  if (receiver.constant !== undefined || receiver.elements !== undefined) return false;
+  // `split(2)` of a tensor, `index(t, [i])`: an int or list operand is no search of the receiver.
+  if (called.op === 'aten::index' || called.op === 'aten::split') {
+    const arg = call.positional[1];
+    if (arg === undefined || arg.constant?.type !== 'str') return false;
+  }
+  const a = receiver.access;
+  if (a?.root.kind !== 'name') return true;
+  const t = typeOfAccess(mod, a.root.name, a.steps, fn, archive.classes, 0);
+  return t === undefined || !/^(Dict|__torch__\.)/.test(t);
 }
 
 /** What a value-method call's receiver is, read with the archive's classes. */
@@ -3184,7 +3270,7 @@ export function detectTorchScriptLoadCode(
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];
     return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;
   };
-  for (const s of loadDivisionSignals(mod, loadMethodOf)) push(s);
+  for (const s of loadDivisionSignals(mod, loadMethodOf, (e, scopeId) => storedInts(mod, e, scopeId))) push(s);
   // Constant folding while the archive compiles: operators on constants run at load in every method.
   const methodOf = (scopeId: number): string | undefined => (owningMethod(fns, scopeId) ?? fns[scopeId])?.qualifiedName;
   for (const s of foldedSignals(mod, methodOf)) push(s);
@@ -3359,6 +3445,13 @@ function stringSearchCall(mod: PythonModule, call: CallSite): string | undefined
   // Not a string search: a number or tensor argument (`t.split(2)`, `torch.count(xs, 0)` on a list).
   if (needle.constant !== undefined && needle.constant.type !== 'str') return undefined;
   if (provenNotSequence(mod, needle, call.scopeId, false)) return undefined;
+  const name = called.op.slice(called.op.indexOf('::') + 2);
+  // `count`, `replace` and `rsplit` never end on an empty pattern, whatever the searched string: the pattern must be
+  // a constant that is not empty.
+  if (EMPTY_PATTERN_LOOPS.has(name) && !(needle.constant?.type === 'str' && needle.constant.value.length > 0))
+    return needle.constant?.type === 'str'
+      ? `${called.op} with an empty pattern never ends: the runtime's ${name} advances by the pattern's length, so it loops forever on any string`
+      : `${called.op} with a pattern that is not a constant: an empty one (which the stored state can choose) never ends, since the runtime's ${name} advances by the pattern's length`;
   if (hay !== undefined && (hay.constant?.type === 'str' || provenNotSequence(mod, hay, call.scopeId, false)))
     return undefined;
   if (needle.constant?.type === 'str' && needle.constant.value.length <= SHORT_NEEDLE) return undefined;

@@ -119,6 +119,20 @@ const cases: RuleCase[] = [
     expect: [],
   },
   { name: 'the operator % by the constant 4', src: cls(['self.w = (state)[0] % 4']), expect: [] },
+  // gcd (TorchScript's math.gcd) runs Euclid's loop `a % b`: either operand can become the divisor.
+  {
+    name: 'torch.gcd of two stored values',
+    src: cls(['self.w = torch.gcd((state)[0], (state)[1])']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'torch.gcd of a stored value and a constant (the stored one can be the divisor)',
+    src: cls(['self.w = torch.gcd(-1, (state)[0])']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  { name: 'torch.gcd of two constants', src: cls(['self.w = torch.gcd(12, 18)']), expect: [] },
   { name: 'true division of stored values', src: cls(['self.w = torch.div((state)[0], (state)[1])']), expect: [] },
   { name: 'floor division only in forward (not run at load)', src: cls(['self.w = (state)[0]']), expect: [] },
 ];
@@ -138,6 +152,10 @@ describe('TorchScript load code: the division table covers every allowed operato
     assert.deepEqual(missing, []);
     assert.ok(DIVISION_CLASSES.get('aten::__round_to_zero_floordiv') === 'divides');
     assert.ok(DIVISION_CLASSES.get('prims::div') === 'divides');
+    // Integer builtins are classified whatever their name: gcd divides by either operand.
+    assert.ok(DIVISION_CLASSES.get('aten::gcd') === 'divides-either');
+    for (const op of ['aten::add', 'aten::mul', 'aten::__lshift__', 'prim::max'])
+      assert.ok(DIVISION_CLASSES.get(op) === 'not-division', op);
   });
   it('every operator classed as dividing is reported on stored operands, and passes with the divisor 2 when a load may run it', async () => {
     for (const [op, c] of DIVISION_CLASSES) {

@@ -6,10 +6,9 @@
 // 10 s of CPU or 1 GiB, or crashes, rendered as transformers renders chat templates). Every hostile case is a
 // high-confidence render-cost finding and every twin passes with no signal.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
+import { templateCases, costSignals } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
@@ -17,15 +16,7 @@ interface Case {
   readonly reaches: boolean;
   readonly sandboxed: string;
 }
-const table = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-cost-classes/cases.json'), 'utf8'),
-) as { cases: Case[] };
-
-async function costSignals(template: string): Promise<string[]> {
-  const a = await analyzeChatTemplate(template);
-  assert.ok(a.parsed, a.parseError);
-  return a.signals.filter((s) => s.kind === 'render-cost').map((s) => s.message);
-}
+const table = templateCases<{ cases: Case[] }>('template-cost-classes');
 
 describe('render cost the template does not write as a loop or an operator, against the real jinja2', () => {
   it('has hostile cases of every class and a benign twin for each', () => {

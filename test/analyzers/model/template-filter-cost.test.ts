@@ -4,19 +4,16 @@
 // unbounded when it exhausts 5 s or 1 GiB, or writes more than 64 MiB, under jinja2's ImmutableSandboxedEnvironment).
 // The analyzer reports render cost exactly when jinja2 shows it, and nothing on a twin.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
+import { templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
   readonly template: string;
   readonly reaches: boolean;
 }
-const table = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-filter-cost/cases.json'), 'utf8'),
-) as { cases: Case[] };
+const table = templateCases<{ cases: Case[] }>('template-filter-cost');
 
 describe('render cost set by filter, method and format arguments, and recursion through call blocks', () => {
   it('has hostile cases and a benign twin for each', () => {

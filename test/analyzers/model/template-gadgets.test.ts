@@ -2,14 +2,13 @@
 // scripts/fixtures/template-gadgets.py): the analyzer flags a template exactly when a plain jinja2.Environment
 // rendering reaches Python internals — the verdict holds for unsandboxed runtimes, the weaker case.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeChatTemplate, formatFieldParts } from '../../../src/analyzers/model/chat-template.js';
 import { applyPolicy } from '../../../src/policy/gate.js';
 import { parsePolicy } from '../../../src/policy/load-policy.js';
 import { RULES } from '../../../src/rules/index.js';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
@@ -18,9 +17,7 @@ interface Case {
   readonly reachesSandboxed: boolean;
   readonly reachesImmutableSandboxed: boolean;
 }
-const table = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-gadgets/cases.json'), 'utf8'),
-) as { cases: Case[] };
+const table = templateCases<{ cases: Case[] }>('template-gadgets');
 
 describe('template gadgets against the real jinja2 (unsandboxed Environment)', () => {
   it('has gadgets and benign twins', () => {

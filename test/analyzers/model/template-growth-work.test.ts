@@ -4,25 +4,16 @@
 // 10 s or 1 GiB rendered as transformers renders chat templates). The analyzer reports render cost exactly when jinja2
 // shows it, and nothing on a twin.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
+import { templateCases, costSignals } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
   readonly template: string;
   readonly reaches: boolean;
 }
-const table = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-growth-work/cases.json'), 'utf8'),
-) as { cases: Case[] };
-
-async function costSignals(template: string): Promise<string[]> {
-  const a = await analyzeChatTemplate(template);
-  assert.ok(a.parsed, a.parseError);
-  return a.signals.filter((s) => s.kind === 'render-cost').map((s) => s.message);
-}
+const table = templateCases<{ cases: Case[] }>('template-growth-work');
 
 describe('growth through any operation and CPU work per call, against the real jinja2', () => {
   it('has hostile cases and a benign twin for each', () => {

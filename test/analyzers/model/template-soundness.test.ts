@@ -4,11 +4,10 @@
 // jinja2's ImmutableSandboxedEnvironment). The analyzer flags a template exactly when jinja2 shows the reach, and
 // every config field a loader reads a template from is checked.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
@@ -16,9 +15,7 @@ interface Case {
   readonly template: string;
   readonly reaches: boolean;
 }
-const table = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-soundness/cases.json'), 'utf8'),
-) as { cases: Case[] };
+const table = templateCases<{ cases: Case[] }>('template-soundness');
 
 describe('computed names and render cost against the real jinja2', () => {
   it('has hostile cases and a benign twin for each', () => {

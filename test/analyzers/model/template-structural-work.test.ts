@@ -5,20 +5,17 @@
 // transformers renders chat templates). The analysis charges each operator, test, subscript, dict key and call
 // argument by the unfolded size of what it walks, and has a work entry for every operator and test of that jinja2.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
 import { OPERATOR_WORK, TEST_WORK } from '../../../src/analyzers/model/template-growth.js';
+import { templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
   readonly template: string;
   readonly reaches: boolean;
 }
-const table = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-structural-work/cases.json'), 'utf8'),
-) as { operators: string[]; tests: string[]; cases: Case[] };
+const table = templateCases<{ operators: string[]; tests: string[]; cases: Case[] }>('template-structural-work');
 
 describe('work that walks a nested value, charged by its unfolded size, against the real jinja2', () => {
   it('has hostile cases and a benign twin for each', () => {

@@ -8,19 +8,16 @@
 //   filter's or method's result, a value gathered in a loop): the loop runs once per character or item;
 // - `str.encode` with punycode or idna, whose work is length x distinct code points.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
+import { templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
   readonly template: string;
   readonly reaches: boolean;
 }
-const table = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-value-work/cases.json'), 'utf8'),
-) as { cases: Case[] };
+const table = templateCases<{ cases: Case[] }>('template-value-work');
 
 /** The placeholders the recording script expands (see its header), expanded the same way. */
 function expand(t: string): string {

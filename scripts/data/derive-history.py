@@ -178,7 +178,7 @@ EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash", "__new__": "new"
 # Verdicts "checked" whose third item names a shape the pickle VM checks on every value that may be of the class
 # (src/analyzers/pickle/callable-effects.ts HistoryCheck): the hook acts on other shapes, which the VM refuses.
 VM_CHECKS = ("items", "frame-state", "new-empty", "catboost-state", "file-resource", "one-build", "empty-state",
-             "array-args", "omegaconf-state", "punkt-state")
+             "array-args", "omegaconf-state", "punkt-state", "translation-proxy", "str-args", "scalar-value")
 # A reviewed __getattr__/__getattribute__ answers a name the class lacks from the instance's data (pandas' NDFrame:
 # its labels): the VM counts every such lookup as answered by the stream (callable-effects.ts lookupAnsweredBy).
 LOOKUP_HOOKS = ("__getattr__", "__getattribute__")
@@ -588,6 +588,16 @@ def derive(lib, pins, base, show_hooks):
                     rec["function"].add(f"{callee}@{h}")
                     if h not in hashes:
                         unreviewed.setdefault(f"{callee}@{h}", version["sources"].get(h, ""))
+    # Hooks a review module reads by their shape (AUTO_REVIEW(key, source) -> a verdict or None): families of many
+    # classes whose hooks are all one strict pattern (Sphinx's C and C++ declaration nodes compare and hash their own
+    # fields); a hook the pattern does not match stays unreviewed.
+    auto = getattr(review, "AUTO_REVIEW", None)
+    if auto is not None:
+        for key, src in sorted(unreviewed.items()):
+            verdict = auto(key, src)
+            if verdict is not None:
+                review.REVIEW[key] = verdict
+                del unreviewed[key]
     entries, refused, native_states = {}, {}, {}
     name_checks = {}  # name -> the VM checks its "checked" verdicts name
     for name, rec in sorted(per_name.items()):

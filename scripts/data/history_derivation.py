@@ -14,6 +14,7 @@ pack's EXTERNAL_BASES table, with its own review). Nothing here decides admissio
 
 import ast
 import hashlib
+import re
 import subprocess
 
 # Hooks that run on a rebuilt object with pickled state: __new__ (NEWOBJ, copyreg._reconstructor), __setstate__
@@ -30,7 +31,7 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
 ONLY_UNDER = {"__array_finalize__": "numpy.ndarray"}
 
 
-PARSER_VERSION = 11  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 12  # part of the cache key: bump when what parse_version records changes
 # The cache key also carries the hooks recorded, so that parsers that record different hooks never share entries.
 PARSER_KEY = f"{PARSER_VERSION}h{hashlib.sha256('|'.join(HOOKS).encode()).hexdigest()[:8]}"
 
@@ -201,7 +202,8 @@ def two_to_three(text, exclude=()):
 
 def setup_2to3(repo, commit, root=""):
     """The fixers a release's setup.py excludes when it builds with use_2to3 (pandas 0.10 - 0.12 installed under Python
-    3 through 2to3), or None when the release does not use 2to3."""
+    3 through 2to3), or None when the release does not use 2to3. A setup.py whose build_py command is distutils'
+    build_py_2to3 (docutils up to 0.15 under Python 3) runs every fixer."""
     import re
 
     try:
@@ -209,7 +211,7 @@ def setup_2to3(repo, commit, root=""):
     except subprocess.CalledProcessError:
         return None
     if not re.search(r"['\"]use_2to3['\"]\s*:\s*True", text):
-        return None
+        return () if re.search(r"^\s*from distutils\.command\.build_py import build_py_2to3\b", text, re.M) else None
     m = re.search(r"['\"]use_2to3_exclude_fixers['\"]\s*:\s*\[([^\]]*)\]", text)
     return tuple(re.findall(r"['\"]([\w.]+)['\"]", m.group(1))) if m else ()
 
@@ -288,6 +290,17 @@ def parse_module(module, text, is_package, fixers=None):
     try:
         tree = ast.parse(text)
     except SyntaxError:
+        tree = None
+        # Python 3.12's type alias statement (`type Name = ...`, PEP 695), which the deriving interpreter may not read:
+        # it binds a TypeAliasType and defines no class, so it is read as a plain assignment.
+        aliased = re.sub(r"^(\s*)type\s+(\w+)\s*(?:\[[^\]\n]*\])?\s*=", r"\1\2 =", text, flags=re.M)
+        if aliased != text:
+            try:
+                tree = ast.parse(aliased)
+                text = aliased
+            except SyntaxError:
+                tree = None
+    if tree is None:
         converted = two_to_three(text, fixers) if fixers is not None else None
         if converted is None:
             return out  # Python 2 only syntax: such a module does not import under any Python 3

@@ -30,13 +30,20 @@ let byLibrary: Map<string, string[]> | undefined;
 /**
  * Libraries whose pickles are build caches of developer tools, not models: what the file is and how to leave it out,
  * said instead of the advice to admit the name (admitting a documentation tool's classes would let any file of the
- * scan rebuild them). Folder scans skip these caches (walk-filter.ts); a file named on its own is read and reported.
+ * scan rebuild them). Folder scans skip these caches (walk-filter.ts); a file named on its own is read, and passes
+ * when every name it holds is one the sphinx-docutils pack reviews (Sphinx's and docutils' own classes).
  */
 const TOOL_CACHES: Readonly<Record<string, string>> = {
   sphinx:
     'a Sphinx documentation build cache (the environment or a doctree sphinx-build pickles under _build/doctrees), ' +
     'not a model',
   docutils: 'a Sphinx or docutils documentation build cache (a pickled doctree), not a model',
+  // Sphinx extensions keep their data in the build environment sphinx-build pickles.
+  sphinxcontrib:
+    "a Sphinx documentation build cache (an extension's data sphinx-build pickles with the environment), not a model",
+  myst_parser:
+    "a Sphinx documentation build cache (the MyST extension's settings sphinx-build pickles with the environment), " +
+    'not a model',
 };
 
 /** Pack descriptions per top-level package they admit names of (built once, on the first unknown name). */
@@ -93,9 +100,11 @@ export function unknownNameAdvice(canonical: string, called: boolean, packRefuse
       packs,
       toolCache: cache,
       text:
-        `no pack reviews ${library}'s classes, so what rebuilding them does is not read; folder scans skip such ` +
-        'caches and list them as skipped; leave the file out of the release, or out of the scan with `exclude:` in ' +
-        'sentinel-policy.yml (or --exclude), rather than admitting its names',
+        `the sphinx-docutils pack reviews the classes Sphinx and docutils write into their own caches, and this ` +
+        `name is not among them (a class of a Sphinx extension, or of a release the pack does not cover), so what ` +
+        'rebuilding it does is not read; folder scans skip such caches and list them as skipped; leave the file out ' +
+        'of the release, or out of the scan with `exclude:` in sentinel-policy.yml (or --exclude), rather than ' +
+        'admitting its names',
     };
   const risk = called
     ? 'any file of that scan may then call it with arguments the file chooses'

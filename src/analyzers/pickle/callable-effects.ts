@@ -29,6 +29,8 @@ import accelerateHistory from './data/history-effects-accelerate.json' with { ty
 import transformersHistory from './data/history-effects-transformers.json' with { type: 'json' };
 import trlHistory from './data/history-effects-trl.json' with { type: 'json' };
 import scipyHistory from './data/history-effects-scipy.json' with { type: 'json' };
+import docutilsHistory from './data/history-effects-docutils.json' with { type: 'json' };
+import sphinxHistory from './data/history-effects-sphinx.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -220,6 +222,11 @@ interface HistoryEffectsFile {
  * - `punkt-state`: every BUILD state is the one NLTK writes for its Punkt classes (punkt-state.ts): a tokenizer's dict of
  *   its PunktParameters, its PunktLanguageVars and the PunktToken class, the parameters' sets of plain values and
  *   defaultdict(int), and the language variables' 1.
+ * - `translation-proxy`: a call (or NEWOBJ) of Sphinx's translation proxy gives it nothing, or one of Sphinx's
+ *   translation functions and strings; every BUILD state is three strings or (that function, a tuple of strings)
+ *   (translation-proxy.ts: the object calls its stored function on its stored arguments when read as text).
+ * - `str-args`: a call (or NEWOBJ) of the class gives it str arguments only, no keywords (Sphinx's path class: the
+ *   constructor runs os.fspath on each argument, which calls any other object's __fspath__).
  */
 export type HistoryCheck =
   | 'items'
@@ -232,7 +239,9 @@ export type HistoryCheck =
   | 'empty-state'
   | 'array-args'
   | 'omegaconf-state'
-  | 'punkt-state';
+  | 'punkt-state'
+  | 'translation-proxy'
+  | 'str-args';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -260,6 +269,8 @@ const histories = [
   keyedJson<HistoryEffectsFile>(quantileForestHistory),
   keyedJson<HistoryEffectsFile>(omegaconfHistory),
   keyedJson<HistoryEffectsFile>(scipyHistory),
+  keyedJson<HistoryEffectsFile>(docutilsHistory),
+  keyedJson<HistoryEffectsFile>(sphinxHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 /** inFamily's families by root (the union over the effect model and the history packs), read once per root. */

@@ -61,6 +61,7 @@ import { bytesioSetstate } from './bytesio-state.js';
 import { fileResourceStateProblem } from './file-resource.js';
 import { isConfigNode, omegaconfStateProblem } from './omegaconf-state.js';
 import { punktStateProblem } from './punkt-state.js';
+import { isStr, translationProxyArgsProblem, translationProxyStateProblem } from './translation-proxy.js';
 import { enumClasses } from './enum-members.js';
 import { catboostStateProblem } from './catboost-model.js';
 import { xgboostBufferProblem } from './xgboost-booster.js';
@@ -1981,6 +1982,8 @@ class PickleVm implements ModelContext {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         this.scalarValueChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
         this.arrayArgsChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
+        this.translationProxyChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
+        this.strArgsChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
         if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
@@ -2003,6 +2006,8 @@ class PickleVm implements ModelContext {
         this.newEmptyChecked(canonical, args, kwargs);
         this.scalarValueChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
         this.arrayArgsChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
+        this.translationProxyChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
+        this.strArgsChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
         if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkNewCodec(this.effectHost, canonical, args, kwargs);
@@ -2277,6 +2282,42 @@ class PickleVm implements ModelContext {
    * 'array-args': quantile-forest's QuantileForest, whose constructor checks its array arguments' types and takes the
    * truth value of its flag, which would run an object's class's __bool__ or __len__).
    */
+  /**
+   * A call (or NEWOBJ) of a class a history pack admits only with str arguments (HistoryCheck 'str-args': a path
+   * class, whose constructor takes os.fspath of each argument, running the __fspath__ of any other object's class).
+   */
+  private strArgsChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
+    if (!historyChecks(canonical).includes('str-args')) return;
+    const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
+    const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
+    const other = items?.find((x) => !isStr(x));
+    if (items !== undefined && noKw && other === undefined) return;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `call of ${canonical} with ${items === undefined ? 'arguments the analysis does not hold' : !noKw ? 'keyword arguments' : kindName(other!)}: ` +
+        'its library writes a path as a call with its parts as strings, and the constructor runs os.fspath on ' +
+        "each argument (any other object's __fspath__)",
+      false,
+    );
+  }
+
+  /**
+   * A call (or NEWOBJ) of Sphinx's translation proxy, which the history pack admits only with the arguments Sphinx
+   * writes (HistoryCheck 'translation-proxy', translation-proxy.ts): its released __new__ returns str() of a lone
+   * argument, and its string form calls the stored function on the stored arguments.
+   */
+  private translationProxyChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
+    if (!historyChecks(canonical).includes('translation-proxy')) return;
+    const p = translationProxyArgsProblem(args, kwargs);
+    if (p !== undefined)
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `call of ${canonical} with ${p}: Sphinx rebuilds a translated label from one of its translation functions ` +
+          'and strings, or from nothing; the object calls what it is given whenever it is read as text',
+        false,
+      );
+  }
+
   private arrayArgsChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
     if (!historyChecks(canonical).includes('array-args')) return;
     const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
@@ -2865,6 +2906,18 @@ class PickleVm implements ModelContext {
           `${via} on ${name}: ${p}; its library writes an empty dict by default, and its released versions' ` +
             "__setstate__ hand a non-empty state's items to scipy's toarray and reshape when the object's " +
             'sparse_pickle flag (an argument of the call that made it) is set',
+          false,
+        );
+    }
+    // Sphinx's translation proxy: the states Sphinx writes (HistoryCheck 'translation-proxy', translation-proxy.ts).
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('translation-proxy')) continue;
+      const p = translationProxyStateProblem(state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its released versions call the stored function with the stored arguments (or ` +
+            "look the message up in Sphinx's translators) whenever the label is read as text, hashed or compared",
           false,
         );
     }

@@ -54,6 +54,8 @@ import statsmodelsHistory from './packs/history/statsmodels.json' with { type: '
 import xgboostHistory from './packs/history/xgboost.json' with { type: 'json' };
 import sktimeHistory from './packs/history/sktime.json' with { type: 'json' };
 import pycaretHistory from './packs/history/pycaret.json' with { type: 'json' };
+import docutilsHistory from './packs/history/docutils.json' with { type: 'json' };
+import sphinxHistory from './packs/history/sphinx.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import pyarrow from './packs/pyarrow.json' with { type: 'json' };
@@ -359,6 +361,8 @@ function packSources(): readonly PackSource[] {
       sklearnExtraHistory,
       quantileForestHistory,
       omegaconfHistory,
+      docutilsHistory,
+      sphinxHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -176,8 +176,22 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
     if (withPayload) p.sbu('payload').stackGlobal('posix', 'system').setitem();
   } else if (kind === 'class' && historyChecks(name).includes('scalar-value')) {
     // An Enum a pack admits called with one scalar only (HistoryCheck scalar-value): its library writes a member as a
-    // call of the class with the member's value; the payload (or None) beside it.
-    p.stackGlobal(m, n).sbu('x').tuple1().reduce();
+    // call of the class with the member's value; the payload (or None) beside it. A class admitted only through
+    // __new__ (docutils' Text node, a str subclass) is written by NEWOBJ with its value.
+    p.stackGlobal(m, n).sbu('x').tuple1();
+    if (allowEntry(name)?.calls === 'new') p.newobj();
+    else p.reduce();
+    payload();
+    p.raw(0x86); // TUPLE2
+  } else if (kind === 'class' && historyChecks(name).includes('translation-proxy')) {
+    // Sphinx's translation proxy (HistoryCheck translation-proxy): NEWOBJ of the class alone and a BUILD of the three
+    // strings Sphinx 6.0 on writes; the payload (or None) beside it.
+    p.stackGlobal(m, n).emptyTuple().newobj().mark().sbu('sphinx').sbu('general').sbu('Contents').tuple().build();
+    payload();
+    p.raw(0x86); // TUPLE2
+  } else if (kind === 'class' && historyChecks(name).includes('str-args')) {
+    // A path class called with its parts as strings (HistoryCheck str-args); the payload (or None) beside it.
+    p.stackGlobal(m, n).sbu('docs').tuple1().reduce();
     payload();
     p.raw(0x86); // TUPLE2
   } else if (kind === 'class' && historyChecks(name).includes('empty-state')) {

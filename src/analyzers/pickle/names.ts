@@ -120,6 +120,14 @@ const RELEASE_NAMES: ReadonlyMap<string, string> = new Map([
   // `pandas.NA` (earlier releases wrote `pandas._libs.missing.NA`). Every release since 1.0 exports the same object as
   // pandas.NA, so find_class reaches the same singleton.
   ['pandas.NA', 'pandas._libs.missing.NA'],
+  // CPython 3.13 defines pathlib's classes in the private module pathlib._local (the package's __init__ re-exports
+  // them), so its pickles of paths name `pathlib._local.PosixPath` and the like: the same classes, rebuilt by the same
+  // call of the class with the path's parts, read with pathlib's admission and checks. Earlier interpreters have no
+  // such module and refuse the name.
+  ...['PurePath', 'PurePosixPath', 'PureWindowsPath', 'Path', 'PosixPath', 'WindowsPath'].map((c): [string, string] => [
+    `pathlib._local.${c}`,
+    `pathlib.${c}`,
+  ]),
   ...SKLEARN_CY_LOSSES.flatMap((c): [string, string][] => [
     [`_loss.${c}`, `sklearn._loss._loss.${c}`],
     [`_loss.__pyx_unpickle_${c}`, `sklearn._loss._loss.__pyx_unpickle_${c}`],

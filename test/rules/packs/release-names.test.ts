@@ -90,3 +90,20 @@ describe('XGBoost label encoder of 1.0 - 1.5', () => {
     );
   });
 });
+
+describe('paths pickled by CPython 3.13 (pathlib._local)', () => {
+  /** A path as PurePath.__reduce__ writes it: a call of the class with its parts. */
+  const path = (module: string, cls: string, part: (p: P) => P): Uint8Array =>
+    part(new P().proto(4).stackGlobal(module, cls).mark().sbu('/')).sbu('docs').tuple().reduce().stop().bytes();
+  it('a path of pathlib._local passes as the pathlib class it is', async () => {
+    for (const cls of ['PosixPath', 'PurePosixPath', 'PureWindowsPath'])
+      assert.deepEqual(await blocking(path('pathlib._local', cls, (p) => p.sbu('tmp'))), [], cls);
+  });
+  it('other names of the module block, and so does a part that runs code', async () => {
+    assert.notDeepEqual(await blocking(path('pathlib._local', 'Unknown', (p) => p)), []);
+    const code = path('pathlib._local', 'PosixPath', (p) =>
+      p.stackGlobal('posix', 'system').sbu('id').tuple1().reduce(),
+    );
+    assert.notDeepEqual(await blocking(code), []);
+  });
+});

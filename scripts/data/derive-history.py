@@ -309,6 +309,13 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
         checks[n] = checks.get(n, set()) | set(extra)
     if checks:
         out["checks"] = {n: sorted(c) for n, c in sorted(checks.items()) if c}
+    # A review module whose classes are all read from Python source, over external bases that are builtins or Python
+    # classes (HEAP_TYPES): instances of its admitted classes are heap types, whose deallocation CPython guards with
+    # its trashcan (src/analyzers/pickle/nesting.ts), so they add no level to a chain of unguarded C containers.
+    if getattr(review, "HEAP_TYPES", False):
+        if getattr(review, "CYTHON", None) or getattr(review, "PYX_PYTHON", None):
+            raise SystemExit(f"{lib}: HEAP_TYPES with Cython classes")
+        out["heapTypes"] = {n: True for n, e in sorted(entries.items()) if e.get("kind") == "class"}
     # The effect model of the admitted functions (what a call returns, which argument's class it builds: the VM follows
     # the class of the result), from the review (CALLABLES: name -> record in callable-effects.json's form).
     calls = {n: e for n, e in sorted(getattr(review, "CALLABLES", {}).items()) if n in entries}

@@ -262,3 +262,6 @@ FUNCTIONS = {
 }
 NOT_ADMITTED = {}
 EFFECTS = True
+# Every admitted class is a Python class (read from .py source; its external bases are builtins and Python classes):
+# its instances are heap types, whose deallocation CPython guards (see derive-history.py "heapTypes").
+HEAP_TYPES = True

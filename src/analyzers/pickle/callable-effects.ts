@@ -185,6 +185,11 @@ interface HistoryEffectsFile {
    */
   readonly checks?: Record<string, readonly HistoryCheck[]>;
   /**
+   * Admitted classes that are Python classes (the review read them from Python source over builtin or Python bases):
+   * their instances are heap types, whose deallocation CPython guards with its trashcan (nesting.ts).
+   */
+  readonly heapTypes?: Record<string, true>;
+  /**
    * Classes whose released versions' __getattr__/__getattribute__ answer a name they lack from the instance's data
    * (pandas' NDFrame: a label of its axes), with that hook: every such lookup counts as answered by the stream.
    */
@@ -288,6 +293,17 @@ export function historyChecks(canonical: string): readonly HistoryCheck[] {
   }
   return out;
 }
+
+/** Whether a history pack admits `canonical` as a Python class (a heap type: its deallocation is guarded). */
+export function isHeapTypeClass(canonical: string): boolean {
+  let out = heapTypeCache.get(canonical);
+  if (out === undefined) {
+    out = histories.some((h) => h.get('heapTypes', canonical) === true);
+    heapTypeCache.set(canonical, out);
+  }
+  return out;
+}
+const heapTypeCache = new Map<string, boolean>();
 
 /**
  * Names a history pack admits whose review found the effect of an installed name (the same call under an older

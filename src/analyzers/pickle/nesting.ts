@@ -4,8 +4,9 @@
 // and other C types do not, and a chain of a few hundred thousand of them, made without any argument nesting (an
 // empty deque given the previous level by APPEND, a defaultdict by SETITEM, an object array by its BUILD state, the
 // previous level read back from the memo each time), loads normally and kills the process with SIGSEGV when it is
-// freed. The analysis counts every object a call or NEWOBJ makes as one level (whatever its class: a Python class's
-// instances are guarded, so this over-counts) and looks through lists, tuples, dicts and sets (guarded: they add no
+// freed. The analysis counts every object a call or NEWOBJ makes as one level (whatever its class, over-counting), but
+// an instance of a class a pack admits as a Python class (a heap type, its deallocation guarded: history packs marked
+// so, callable-effects.ts isHeapTypeClass) and looks through lists, tuples, dicts and sets (guarded: they add no
 // level), and keeps on each value the depth of what it holds, updated where the stream adds to it (APPEND(S),
 // SETITEM(S), ADDITEMS, BUILD, call arguments, tuples, lists, dicts and frozensets built).
 //

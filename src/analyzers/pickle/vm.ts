@@ -41,6 +41,7 @@ import {
   stateLoopsOf,
   hasLookupHook,
   historyChecks,
+  isHeapTypeClass,
   inFamily,
   labelLookupBy,
   lookupAnsweredBy,
@@ -1501,12 +1502,22 @@ class PickleVm implements ModelContext {
     if (n > 0) this.deepen(target, n);
   }
 
-  /** `target` holds objects `n` levels deep (one more when it is an object itself). */
+  /**
+   * An instance of a Python class a pack admits as one (a heap type): CPython frees it under its trashcan, so it adds
+   * no level to a chain of unguarded containers (nesting.ts). torch's C++ unpickler makes no Python objects.
+   */
+  private guardedObj(v: ObjV): boolean {
+    if (this.containerLevels) return false;
+    const c = v.callee;
+    return typeof c === 'object' && c.k === K.Global && isHeapTypeClass(c.imp.canonical);
+  }
+
+  /** `target` holds objects `n` levels deep (one more when it is an object itself, unless its class is guarded). */
   private deepen(target: Exclude<PyVal, number | bigint | string>, n: number): void {
     let h: number;
     switch (target.k) {
       case K.Obj:
-        h = n + 1;
+        h = this.guardedObj(target) ? n : n + 1;
         break;
       case K.List:
       case K.Dict:
@@ -1966,6 +1977,9 @@ class PickleVm implements ModelContext {
       this.uses?.constructorCall(kind, call.callee, args, call, (v) => this.materialize(v));
     // Every field a later opcode may set on it is made here, so objects keep one shape (nesting.ts, memo reads).
     const result: ObjV = { k: K.Obj, callee: effective, args, call, nest: undefined, fetched: undefined };
+    // An instance of a Python class a pack admits as one (a heap type) is freed under CPython's trashcan: it adds no
+    // level to a chain of unguarded containers (nesting.ts). torch's C++ unpickler makes no Python objects.
+    if (this.guardedObj(result)) result.nest = 0;
     if (work.holds > 0) result.holds = work.holds;
     if (work.lazy !== undefined && work.lazy > 0) result.lazy = work.lazy;
     if (this.keep && effective !== callee) result.through = callee;

@@ -156,3 +156,52 @@ describe("a reader without a trashcan (torch.jit.load's C++ unpickler): lists, t
     assert.deepEqual(await load(throughMemo(100), true), []);
   });
 });
+
+// Instances of Python classes (heap types) are freed under CPython's trashcan: a chain of them adds no level, however
+// deep and however it was filled. A documentation tree's nodes, each set into its parent after the parent was placed
+// (read back from the memo: a late link per level, as a parent/children tree pickles), pass; the same chain of C
+// deques is reported.
+describe('chains of Python-class instances (heap types)', () => {
+  // n = <class>(); memo[3] = n; memo[1].<state: {'c': n}> (BUILD on the level read back from the memo); memo[1] = n
+  const topDownBuild = [
+    ...get(0),
+    Op.EMPTY_TUPLE,
+    Op.NEWOBJ,
+    ...put(3),
+    Op.POP,
+    ...get(1),
+    Op.EMPTY_DICT,
+    ...text('c'),
+    ...get(3),
+    Op.SETITEM,
+    Op.BUILD,
+    Op.POP,
+    ...get(3),
+    ...put(1),
+    Op.POP,
+  ];
+  const root = [...get(0), Op.EMPTY_TUPLE, Op.NEWOBJ, ...put(1), ...put(2), Op.POP];
+  it('docutils nodes set into their parents through the memo, 3 x NEST_LIMIT deep: passes', async () => {
+    const r = await scanBytes('t.pkl', tower('docutils.nodes', 'paragraph', topDownBuild, 3 * NEST_LIMIT, root));
+    assert.deepEqual(
+      r.findings.filter((f) => BLOCKING.has(f.severity)).map((f) => f.evidence.signal),
+      [],
+    );
+  });
+  it('deques set into their parents the same way (a C type, unguarded): reported', async () => {
+    const topDownAppend = [
+      ...empty(),
+      ...put(3),
+      Op.POP,
+      ...get(1),
+      ...get(3),
+      Op.APPEND,
+      Op.POP,
+      ...get(3),
+      ...put(1),
+      Op.POP,
+    ];
+    const r = await scanBytes('t.pkl', tower('collections', 'deque', topDownAppend, 3 * NEST_LIMIT, rootFirst));
+    assert.ok(r.findings.some((f) => BLOCKING.has(f.severity) && /levels deep/.test(f.evidence.signal)));
+  });
+});

@@ -1,6 +1,7 @@
 // Sphinx documentation build caches (the environment and the doctrees sphinx-build pickles under _build/doctrees),
-// read through the sphinx and docutils history packs: real caches of three releases pass (Sphinx 5.3.0 with docutils
-// 0.19, 7.2.6 with 0.19, 7.4.7 with 0.21.2, made by scripts/fixtures/sphinx-cache.py), and the same classes in shapes
+// read through the sphinx, docutils and MyST-Parser history packs: real caches of three releases pass (Sphinx 5.3.0
+// with docutils 0.19, alone and with MyST-Parser 0.18.1, 7.2.6 with 0.19, 7.4.7 with 0.21.2, made by
+// scripts/fixtures/sphinx-cache.py), and the same classes in shapes
 // Sphinx never writes are blocked: a node or a configuration given items, a Text node rebuilt from an object, a
 // translation proxy holding anything but Sphinx's own translation function and strings, a state that calls os.system.
 import { strict as assert } from 'node:assert';
@@ -36,8 +37,9 @@ const BLOCKED_BY: Record<string, RegExp> = {
 };
 
 describe('Sphinx build caches: real releases pass, other shapes are blocked', () => {
-  it('has three releases, each with the environment and doctrees', () => {
-    assert.deepEqual(builds.map((b) => b.sphinx).sort(), ['5.3.0', '7.2.6', '7.4.7']);
+  it('has three releases (one also with the MyST extension), each with the environment and doctrees', () => {
+    assert.deepEqual(builds.map((b) => b.sphinx).sort(), ['5.3.0', '5.3.0', '7.2.6', '7.4.7']);
+    assert.ok(builds.some((b) => b.label.endsWith('-myst') && b.files.includes('page.doctree')));
     assert.deepEqual(new Set(builds.map((b) => b.docutils)), new Set(['0.19', '0.21.2']));
     for (const b of builds) {
       assert.ok(b.files.includes('environment.pickle'), b.label);

@@ -31,6 +31,7 @@ import trlHistory from './data/history-effects-trl.json' with { type: 'json' };
 import scipyHistory from './data/history-effects-scipy.json' with { type: 'json' };
 import docutilsHistory from './data/history-effects-docutils.json' with { type: 'json' };
 import sphinxHistory from './data/history-effects-sphinx.json' with { type: 'json' };
+import mystParserHistory from './data/history-effects-myst-parser.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -276,6 +277,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(scipyHistory),
   keyedJson<HistoryEffectsFile>(docutilsHistory),
   keyedJson<HistoryEffectsFile>(sphinxHistory),
+  keyedJson<HistoryEffectsFile>(mystParserHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 /** inFamily's families by root (the union over the effect model and the history packs), read once per root. */

@@ -56,6 +56,7 @@ import sktimeHistory from './packs/history/sktime.json' with { type: 'json' };
 import pycaretHistory from './packs/history/pycaret.json' with { type: 'json' };
 import docutilsHistory from './packs/history/docutils.json' with { type: 'json' };
 import sphinxHistory from './packs/history/sphinx.json' with { type: 'json' };
+import mystParserHistory from './packs/history/myst-parser.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import pyarrow from './packs/pyarrow.json' with { type: 'json' };
@@ -363,6 +364,7 @@ function packSources(): readonly PackSource[] {
       omegaconfHistory,
       docutilsHistory,
       sphinxHistory,
+      mystParserHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -134,11 +134,12 @@ const SPLIT_DATA =
 const SPLIT_TABLES = ['classes', 'allowlistClasses', 'hooks'];
 /**
  * A history pack's effect tables are also asked per name (src/analyzers/pickle/callable-effects.ts: its shape checks
- * at every call and BUILD, its lookup hooks, its functions' effect records, its family roots' classes), so they are
+ * at every call and BUILD, its lookup hooks, its functions' effect records, its family roots' classes, its heap types
+ * at every object a call makes), so they are
  * split too: a stream whose names fall under none of a pack's modules reads nothing of that pack (a torch checkpoint
  * read every pack's head).
  */
-const HISTORY_SPLIT_TABLES = [...SPLIT_TABLES, 'checks', 'lookups', 'callables', 'families'];
+const HISTORY_SPLIT_TABLES = [...SPLIT_TABLES, 'checks', 'lookups', 'callables', 'families', 'heapTypes'];
 const splitTablesOf = (path) =>
   /[\\/]history-effects(?:-[a-z-]+)?\.json$/.test(path)
     ? HISTORY_SPLIT_TABLES

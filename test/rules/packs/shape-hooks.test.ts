@@ -19,6 +19,10 @@ import { xgboostModelStateProblem } from '../../../src/analyzers/pickle/xgboost-
 import { fileResourceStateProblem } from '../../../src/analyzers/pickle/file-resource.js';
 import { catboostStateProblem } from '../../../src/analyzers/pickle/catboost-model.js';
 import { omegaconfStateProblem } from '../../../src/analyzers/pickle/omegaconf-state.js';
+import {
+  translationProxyArgsProblem,
+  translationProxyStateProblem,
+} from '../../../src/analyzers/pickle/translation-proxy.js';
 import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { allPacks } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
@@ -134,6 +138,18 @@ describe('shape-checked pack entries are recognised by their hook', () => {
         assert.equal(arrayArgProblem({ k: K.False } as PyVal), undefined, `${name}: False`);
         assert.ok(arrayArgProblem('x'), `${name}: a str`);
         assert.ok(arrayArgProblem(COMPUTED), `${name}: an object of an unknown class`);
+      } else if (/: translation-proxy(?:;|$)/.test(e.checked!)) {
+        assert.ok(historyChecks(name).includes('translation-proxy'), `${name}: no translation-proxy check`);
+        const tuple = (items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 }) as PyVal;
+        const lazy: PyVal = { k: K.Global, imp: { canonical: 'sphinx.locale._lazy_translate' } } as PyVal;
+        assert.equal(translationProxyStateProblem(tuple(['sphinx', 'general', 'Contents'])), undefined, name);
+        assert.equal(translationProxyStateProblem(tuple([lazy, tuple(['sphinx', 'general', 'x'])])), undefined, name);
+        assert.ok(translationProxyStateProblem(tuple([COMPUTED, tuple(['x'])])), `${name}: another function`);
+        assert.ok(translationProxyArgsProblem(tuple([lazy]), undefined), `${name}: a function alone`);
+        assert.equal(translationProxyArgsProblem(tuple([]), undefined), undefined, `${name}: no arguments`);
+      } else if (/: (?:str-args|scalar-value)(?:;|$)/.test(e.checked!)) {
+        const named = [...e.checked!.matchAll(/: (str-args|scalar-value)(?=;|$)/g)].map((m) => m[1]);
+        for (const c of named) assert.ok(historyChecks(name).includes(c as HistoryCheck), `${name}: no ${c} check`);
       } else if (/omegaconf-state/.test(e.checked!)) {
         // OmegaConf's configs: the VM checks the state its library writes for the class (omegaconf-state.ts).
         assert.ok(historyChecks(name).includes('omegaconf-state'), `${name}: no omegaconf-state check`);

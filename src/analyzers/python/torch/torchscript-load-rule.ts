@@ -2609,6 +2609,15 @@ export interface TorchScriptArchive {
 export const MAX_CALL_DEPTH = 24;
 
 /** The TorchScript module a code file holds (`code/__torch__/a/b.py` -> `__torch__.a.b`), or undefined. */
+/**
+ * The key of a free function in the archive's index: torch finds the file of `__torch__.a.helper` by the record
+ * `code/__torch__/a.py` with case ignored, so the module part is compared without case and the name exactly.
+ */
+function functionKey(qualified: string): string {
+  const dot = qualified.lastIndexOf('.');
+  return qualified.slice(0, dot).toLowerCase() + qualified.slice(dot);
+}
+
 function moduleOfPath(path: string): string | undefined {
   const m = /^code\/(.+)\.py$/.exec(path);
   return m === null ? undefined : m[1]!.split('/').join('.');
@@ -2689,7 +2698,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
         continue;
       }
       claimedFns.set(key, type);
-      functions.set(type, { file, type, fn });
+      functions.set(functionKey(type), { file, type, fn });
     }
   });
   const callsByMethod = files.map(({ mod }) => {
@@ -3050,14 +3059,14 @@ function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, self
     access.root.name === '__torch__' &&
     access.steps.every((s) => s.kind === 'attr')
   ) {
-    const fn = archive.functions.get(c.callee.raw.replace(/\s+/g, ''));
+    const fn = archive.functions.get(functionKey(c.callee.raw.replace(/\s+/g, '')));
     if (fn !== undefined) return { kind: 'archive-function', fn };
   }
   // The printer often binds the function to a local name first (`_0 = __torch__.a.helper` … `_0(x, )`).
   if (access?.root.kind === 'name' && access.steps.length === 0 && !PRINTED_BUILTINS.has(access.root.name)) {
     const q = functionAlias(archive.files[file]!.mod, access.root.name, c.scopeId);
     if (q !== undefined) {
-      const fn = archive.functions.get(q);
+      const fn = archive.functions.get(functionKey(q));
       return fn !== undefined
         ? { kind: 'archive-function', fn }
         : {

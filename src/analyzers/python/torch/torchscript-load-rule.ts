@@ -21,7 +21,7 @@ import type {
   SourceSpan,
 } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
-import { CONSTANTS_TABLE, STORED_INTS, type StoredStates } from '../../pickle/stored-states.js';
+import { CONSTANTS_TABLE, STORED_INTS, STORED_TEXT, type StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { archiveCostSignals, type CostUnit, type SizedCall, type Trips } from './torchscript-load-cost.js';
 import {
@@ -64,6 +64,11 @@ interface OpTable {
   readonly positionArguments: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
   /** String operators that search one string for another (std::string::find: the product of the two lengths). */
   readonly stringSearch: readonly string[];
+  /**
+   * Every operator on a string that takes a second string operand, by the work of each overload (`product`,
+   * `linear`, `sized`, `joined`, `list-scan`), reviewed from the runtime's implementations.
+   */
+  readonly stringWork?: Readonly<Record<string, readonly string[]>>;
   readonly stateFilledByTorch: readonly string[];
   /** Operators whose work grows faster than their operands (matrix products, convolutions, decompositions). */
   readonly superlinear: readonly string[];
@@ -656,8 +661,16 @@ function storedInts(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
     }
     return all;
   }
+  const item = stateItem(mod, e, scopeId);
+  return item === undefined ? undefined : ctx.states.get(STORED_INTS + item.type)?.[item.index];
+}
+
+/** `(state)[i]` in a `__setstate__` whose stored states are read (the method's class and i), else undefined. */
+function stateItem(mod: PythonModule, e: ExpressionFact, scopeId: number): { type: string; index: number } | undefined {
+  const ctx = STORED_OF.get(mod);
   const a = e.access;
-  if (a?.root.kind !== 'name' || a.steps.length !== 1 || a.steps[0]!.kind !== 'index') return undefined;
+  if (ctx === undefined || a?.root.kind !== 'name' || a.steps.length !== 1 || a.steps[0]!.kind !== 'index')
+    return undefined;
   const fn = owningMethod(mod.functions, scopeId);
   if (fn === undefined || fn.id !== scopeId || fn.name !== '__setstate__') return undefined;
   const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');
@@ -670,7 +683,126 @@ function storedInts(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
     (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === state.name),
   );
   if (rebound) return undefined;
-  return ctx.states.get(STORED_INTS + cls.type)?.[Number(step.key.value)];
+  return { type: cls.type, index: Number(step.key.value) };
+}
+
+/**
+ * The strings a value at load holds, read from the stored state: `count` strings (or list items), `chars` characters
+ * in all (every reference to a string memo-shared in the pickle counted at its whole length) and `longest`; `list`:
+ * the value is an item of a stored list, whose text this is. A str constant is itself.
+ */
+interface StoredText {
+  readonly count: number;
+  readonly chars: number;
+  readonly longest: number;
+  readonly list?: StoredText;
+}
+
+function storedTextOf(mod: PythonModule, e: ExpressionFact, scopeId: number, depth = 0): StoredText | undefined {
+  if (depth > MAX_BINDING_DEPTH) return undefined;
+  if (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1)
+    return storedTextOf(mod, e.elements[0]!, scopeId, depth);
+  if (e.constant?.type === 'str') {
+    const n = e.constant.value.length;
+    return { count: 1, chars: n, longest: n };
+  }
+  if (e.nodeType === 'identifier') return namedText(mod, e.text, scopeId, depth);
+  const item = stateItem(mod, e, scopeId);
+  if (item !== undefined) {
+    const t = STORED_OF.get(mod)?.states.get(STORED_TEXT + item.type)?.[item.index];
+    return t === undefined ? undefined : { count: t[0]!, chars: t[1]!, longest: t[2]! };
+  }
+  // An item of a stored list (`_0[_1]`, as the printer writes a loop over a list).
+  const a = e.access;
+  if (a?.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'attr')
+    return attributeText(mod, a.root.name, a.steps[0]!.name, scopeId, depth);
+  if (a?.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') {
+    const list = namedText(mod, a.root.name, scopeId, depth);
+    return list === undefined ? undefined : itemText(list);
+  }
+  return undefined;
+}
+
+/**
+ * storedTextOf `self.<attr>` in a method of an archive class: the largest over every assignment of an attribute of
+ * that name in the archive's code, each of which must be `self.<attr> = <value of known text>` in a method of the
+ * same class (as the printer writes `self.a = (state)[0]` in `__setstate__`); anything else is unknown.
+ */
+function attributeText(
+  mod: PythonModule,
+  root: string,
+  attr: string,
+  scopeId: number,
+  depth: number,
+): StoredText | undefined {
+  const ctx = STORED_OF.get(mod);
+  const fn = owningMethod(mod.functions, scopeId);
+  if (ctx === undefined || fn === undefined || fn.id !== scopeId) return undefined;
+  const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');
+  const cls = type === undefined ? undefined : ctx.classes.get(type);
+  if (cls === undefined || cls.id !== fn.parentId || ctx.files[cls.file]?.mod !== mod) return undefined;
+  if (root !== fn.parameters[0]?.name) return undefined;
+  if (mod.assignments.some((x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === root)))
+    return undefined;
+  let most: StoredText | undefined;
+  for (const { mod: m } of ctx.files)
+    for (const x of m.assignments)
+      for (const t of x.targets) {
+        if (t.kind === 'name' || t.kind === 'subscript') continue;
+        const at = t.kind === 'other' ? null : /^\(?\s*(\w+)\s*\)?\s*\.\s*(\w+)$/.exec(t.text);
+        if (at === null) {
+          if (t.text.includes(`.${attr}`)) return undefined;
+          continue;
+        }
+        if (at[2] !== attr) continue;
+        const owner = owningMethod(m.functions, x.scopeId);
+        if (m !== mod || owner === undefined || owner.id !== x.scopeId || owner.parentId !== cls.id) return undefined;
+        if (at[1] !== owner.parameters[0]?.name || x.kind !== 'assign' || x.targets.length !== 1 || x.value === null)
+          return undefined;
+        const v = storedTextOf(m, x.value, x.scopeId, depth + 1);
+        if (v === undefined) return undefined;
+        most = most === undefined ? v : largerText(most, v);
+      }
+  return most;
+}
+
+/** The larger of each figure of two texts (the list whose items hold more characters). */
+function largerText(a: StoredText, b: StoredText): StoredText {
+  const list = a.list === undefined || (b.list !== undefined && b.list.chars > a.list.chars) ? b.list : a.list;
+  return {
+    count: Math.max(a.count, b.count),
+    chars: Math.max(a.chars, b.chars),
+    longest: Math.max(a.longest, b.longest),
+    ...(list === undefined ? {} : { list }),
+  };
+}
+
+/** Whether a value is a string: a str constant or a value annotated `str` (a state item, a parameter, an attribute). */
+function provenString(mod: PythonModule, e: ExpressionFact, scopeId: number): boolean {
+  if (e.constant !== undefined) return e.constant.type === 'str';
+  return annotatedType(mod, e, scopeId) === 'str';
+}
+
+/** One item of a list of strings: a string of at most its longest. */
+function itemText(list: StoredText): StoredText {
+  return { count: 1, chars: list.longest, longest: list.longest, list: list.list ?? list };
+}
+
+/** storedTextOf a local name: the largest over every binding of it (a `for` target is an item of its iterable). */
+function namedText(mod: PythonModule, name: string, scopeId: number, depth: number): StoredText | undefined {
+  const binds = mod.assignments.filter(
+    (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === name),
+  );
+  if (binds.length === 0) return undefined;
+  let most: StoredText | undefined;
+  for (const x of binds) {
+    if ((x.kind !== 'assign' && x.kind !== 'for') || x.targets.length !== 1 || x.value === null) return undefined;
+    const v = storedTextOf(mod, x.value, scopeId, depth + 1);
+    if (v === undefined) return undefined;
+    const t = x.kind === 'for' ? itemText(v) : v;
+    most = most === undefined ? t : largerText(most, t);
+  }
+  return most;
 }
 
 /** storedDims of an expression or of a local name bound once to one. */
@@ -1929,6 +2061,49 @@ function followUse(
  * The method (a function whose parent is a class) or free function (a function of the module's top level) a
  * function belongs to, walking out of nested definitions.
  */
+/**
+ * The unit of code a scope belongs to for the load rules: its method or function, or, for an expression outside every
+ * function body (a parameter default, a class constant, a decorator), the class or module whose body holds it. torch's
+ * importer evaluates those expressions while it compiles the class or module at load.
+ */
+function loadUnitOf(fns: readonly FunctionFact[], id: number): FunctionFact | undefined {
+  const m = owningMethod(fns, id);
+  if (m !== undefined) return m;
+  let f = fns[id];
+  for (let guard = 0; f !== undefined && guard < fns.length; guard++) {
+    if (f.kind === 'class' || f.kind === 'module') return f;
+    f = f.parentId === null ? undefined : fns[f.parentId];
+  }
+  return undefined;
+}
+
+/**
+ * Where the load starts running the archive's code, in order: the `__setstate__` of every class, and the expressions
+ * torch's importer evaluates outside function bodies while it compiles each class and module (every parameter
+ * default of its methods and functions, its class constants such as `k : Final[int] = ...`, decorators), as the unit
+ * of the class or module that holds them. The importer compiles every class and function of a code file whether or
+ * not anything calls it, so these run on every load (`forward` is compiled, and its defaults evaluated, though the
+ * load never calls it).
+ */
+function loadRoots(
+  archive: Pick<TorchScriptArchive, 'files' | 'methodsByClass' | 'callsByMethod' | 'usesByMethod'>,
+): [number, FunctionFact][] {
+  const out: [number, FunctionFact][] = [];
+  archive.files.forEach(({ mod }, file) => {
+    for (const methods of archive.methodsByClass[file]!.values())
+      for (const name of LOAD_METHODS) {
+        const m = methods.get(name);
+        if (m !== undefined) out.push([file, m]);
+      }
+    const units = new Set([...archive.callsByMethod[file]!.keys(), ...archive.usesByMethod[file]!.keys()]);
+    for (const id of units) {
+      const f = mod.functions[id];
+      if (f !== undefined && (f.kind === 'class' || f.kind === 'module')) out.push([file, f]);
+    }
+  });
+  return out;
+}
+
 function owningMethod(fns: readonly FunctionFact[], id: number): FunctionFact | undefined {
   let f = fns[id];
   for (let guard = 0; f !== undefined && guard < fns.length; guard++) {
@@ -2362,6 +2537,11 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
     const e = call.keywords.find((k) => k.name === 'repeats')?.value ?? call.positional[valueForm ? 0 : 1];
     if (e !== undefined && e.constant?.type === 'int') return undefined;
   }
+  // `s.index(t)` of strings (printed `torch.index(s, t)`) is the string search, whose work the search rule charges.
+  if (op === 'aten::index' && !call.hasStarArgs) {
+    const needle = call.positional[isValueForm(call) ? 0 : 1];
+    if (needle !== undefined && provenString(mod, needle, call.scopeId)) return undefined;
+  }
   const bound = VALUE_SIZED.get(op)!;
   if (bound === null && INDEX_LOOKUP.test(op)) {
     // The rows it selects come from its first operand (the receiver in the value form); the indices, offsets and
@@ -2608,7 +2788,6 @@ export interface TorchScriptArchive {
 /** How many calls deep the methods run at load are followed from a load method. */
 export const MAX_CALL_DEPTH = 24;
 
-/** The TorchScript module a code file holds (`code/__torch__/a/b.py` -> `__torch__.a.b`), or undefined. */
 /**
  * The key of a free function in the archive's index: torch finds the file of `__torch__.a.helper` by the record
  * `code/__torch__/a.py` with case ignored, so the module part is compared without case and the name exactly.
@@ -2618,6 +2797,7 @@ function functionKey(qualified: string): string {
   return qualified.slice(0, dot).toLowerCase() + qualified.slice(dot);
 }
 
+/** The TorchScript module a code file holds (`code/__torch__/a/b.py` -> `__torch__.a.b`), or undefined. */
 function moduleOfPath(path: string): string | undefined {
   const m = /^code\/(.+)\.py$/.exec(path);
   return m === null ? undefined : m[1]!.split('/').join('.');
@@ -2704,8 +2884,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
   const callsByMethod = files.map(({ mod }) => {
     const byMethod = new Map<number, CallSite[]>();
     for (const c of mod.calls) {
-      if (c.enclosingFunction === null) continue;
-      const m = owningMethod(mod.functions, c.enclosingFunction.id);
+      const m = loadUnitOf(mod.functions, c.enclosingFunction?.id ?? c.scopeId);
       if (m === undefined) continue;
       let list = byMethod.get(m.id);
       if (list === undefined) byMethod.set(m.id, (list = []));
@@ -2716,7 +2895,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
   const usesByMethod = files.map(({ mod }) => {
     const byMethod = new Map<number, OperatorUse[]>();
     for (const u of operatorUses(mod)) {
-      const m = owningMethod(mod.functions, u.scopeId);
+      const m = loadUnitOf(mod.functions, u.scopeId);
       if (m === undefined) continue;
       let list = byMethod.get(m.id);
       if (list === undefined) byMethod.set(m.id, (list = []));
@@ -2738,53 +2917,50 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
     tooDeepUses: files.map(() => new Set<number>()),
     operatorCallees,
   };
-  // Methods run at load: the load methods of every class and, transitively, the methods they call of the same class
+
+  // Methods run at load: the load methods of every class and the expressions the importer evaluates outside function
+  // bodies (loadRoots) and, transitively, the methods they call of the same class
   // or of a class of the archive and the free functions they call (in any file), each followed once (a cycle ends
   // where it meets a followed method).
-  files.forEach((_, file) => {
-    for (const [, methods] of methodsByClass[file]!) {
-      for (const root of LOAD_METHODS) {
-        const start = methods.get(root);
-        if (start === undefined || archive.atLoad[file]!.has(start.id)) continue;
-        const queue: [number, FunctionFact, number][] = [[file, start, 0]];
-        archive.atLoad[file]!.set(start.id, start.qualifiedName);
-        for (let i = 0; i < queue.length; i++) {
-          const [at, fn, depth] = queue[i]!;
-          const selfName = isMethod(files[at]!.mod.functions, fn) ? fn.parameters[0]?.name : undefined;
-          for (const c of callsByMethod[at]!.get(fn.id) ?? []) {
-            const v = classifyIn(archive, at, c, selfName);
-            const own = fn.parentId === null ? undefined : methodsByClass[at]!.get(fn.parentId);
-            const [nextFile, next] =
-              v.kind === 'self-method'
-                ? [at, own?.get(v.name)]
-                : v.kind === 'archive-method'
-                  ? [v.cls.file, v.cls.methods.get(v.name)]
-                  : v.kind === 'archive-function'
-                    ? [v.fn.file, v.fn.fn]
-                    : [at, undefined];
-            // A call of a definition of the archive is that definition, never an operator of the same name.
-            if (next !== undefined) markArchiveCall(c);
-            if (next === undefined || archive.atLoad[nextFile]!.has(next.id)) continue;
-            if (depth + 1 > MAX_CALL_DEPTH) {
-              archive.tooDeep[at]!.add(c.id);
-              continue;
-            }
-            archive.atLoad[nextFile]!.set(next.id, start.qualifiedName);
-            queue.push([nextFile, next, depth + 1]);
+  loadRoots(archive).forEach(([file, start]) => {
+    if (archive.atLoad[file]!.has(start.id)) return;
+    const queue: [number, FunctionFact, number][] = [[file, start, 0]];
+    archive.atLoad[file]!.set(start.id, start.qualifiedName);
+    for (let i = 0; i < queue.length; i++) {
+      const [at, fn, depth] = queue[i]!;
+      const selfName = isMethod(files[at]!.mod.functions, fn) ? fn.parameters[0]?.name : undefined;
+      for (const c of callsByMethod[at]!.get(fn.id) ?? []) {
+        const v = classifyIn(archive, at, c, selfName);
+        const own = fn.parentId === null ? undefined : methodsByClass[at]!.get(fn.parentId);
+        const [nextFile, next] =
+          v.kind === 'self-method'
+            ? [at, own?.get(v.name)]
+            : v.kind === 'archive-method'
+              ? [v.cls.file, v.cls.methods.get(v.name)]
+              : v.kind === 'archive-function'
+                ? [v.fn.file, v.fn.fn]
+                : [at, undefined];
+        // A call of a definition of the archive is that definition, never an operator of the same name.
+        if (next !== undefined) markArchiveCall(c);
+        if (next === undefined || archive.atLoad[nextFile]!.has(next.id)) continue;
+        if (depth + 1 > MAX_CALL_DEPTH) {
+          archive.tooDeep[at]!.add(c.id);
+          continue;
+        }
+        archive.atLoad[nextFile]!.set(next.id, start.qualifiedName);
+        queue.push([nextFile, next, depth + 1]);
+      }
+      // Operators on objects of archive classes run the classes' special methods.
+      for (const u of usesByMethod[at]!.get(fn.id) ?? []) {
+        for (const { cls, fn: next } of followUse(archive, at, u).runs) {
+          operatorCallees.add(`${cls.file}:${next.id}`);
+          if (archive.atLoad[cls.file]!.has(next.id)) continue;
+          if (depth + 1 > MAX_CALL_DEPTH) {
+            archive.tooDeepUses[at]!.add(u.span.startIndex);
+            continue;
           }
-          // Operators on objects of archive classes run the classes' special methods.
-          for (const u of usesByMethod[at]!.get(fn.id) ?? []) {
-            for (const { cls, fn: next } of followUse(archive, at, u).runs) {
-              operatorCallees.add(`${cls.file}:${next.id}`);
-              if (archive.atLoad[cls.file]!.has(next.id)) continue;
-              if (depth + 1 > MAX_CALL_DEPTH) {
-                archive.tooDeepUses[at]!.add(u.span.startIndex);
-                continue;
-              }
-              archive.atLoad[cls.file]!.set(next.id, start.qualifiedName);
-              queue.push([cls.file, next, depth + 1]);
-            }
-          }
+          archive.atLoad[cls.file]!.set(next.id, start.qualifiedName);
+          queue.push([cls.file, next, depth + 1]);
         }
       }
     }
@@ -2914,33 +3090,14 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
       units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, scans, calls });
     }
   });
-  const roots: string[] = [];
-  archive.methodsByClass.forEach((byClass, file) => {
-    for (const methods of byClass.values())
-      for (const name of LOAD_METHODS) {
-        const m = methods.get(name);
-        if (m !== undefined) roots.push(`${file}:${m.id}`);
-      }
-  });
+  const roots = loadRoots(archive).map(([file, fn]) => `${file}:${fn.id}`);
   const out = archiveCostSignals(units, roots);
   ARCHIVE_COST.set(archive, out);
   return out;
 }
 
 /** Operators that scan their first operand (a list, string or tensor) element by element in native code. */
-const SCAN_OPS: ReadonlySet<string> = new Set([
-  'aten::count',
-  'aten::__contains__',
-  'aten::index',
-  'aten::remove',
-  'aten::find',
-  'aten::rfind',
-  'aten::replace',
-  'aten::split',
-  'aten::rsplit',
-  'aten::partition',
-  'aten::rpartition',
-]);
+const SCAN_OPS: ReadonlySet<string> = new Set([...TABLE.stringSearch, 'aten::__contains__', 'aten::remove']);
 
 /**
  * Whether a call scans a container or string the archive stores or the load computes (`torch.count(xs, x)`,
@@ -3389,6 +3546,9 @@ function pushWorkSignals(
       if (windowed !== undefined) push(workSignal('load-work-window', windowed));
       const search = stringSearchCall(mod, c);
       if (search !== undefined) push(workSignal('load-work-product', search));
+      const op = calledOperator(c)?.op;
+      const text = op === undefined ? undefined : storedTextRead(mod, op, callTexts(mod, c));
+      if (text !== undefined) push(workSignal('load-work-product', text));
       for (const why of [valueWorkCall(c), valueSizedCall(mod, c)])
         if (why !== undefined) push(workSignal('load-work-argument', why));
       const called = calledOperator(c);
@@ -3449,7 +3609,8 @@ function stringSearchCall(mod: PythonModule, call: CallSite): string | undefined
   if (call.hasStarArgs || call.hasStarStarKwargs) return `${called.op} with unpacked arguments`;
   const hay = called.valueForm ? undefined : call.positional[0];
   const args = called.valueForm ? call.positional : call.positional.slice(1);
-  const needle = args[0] ?? call.keywords.find((k) => k.name === 'substr' || k.name === 'separator')?.value;
+  const needle =
+    args[0] ?? call.keywords.find((k) => k.name === 'substr' || k.name === 'separator' || k.name === 'chars')?.value;
   if (needle === undefined || needle.constant?.type === 'none') return undefined;
   // Not a string search: a number or tensor argument (`t.split(2)`, `torch.count(xs, 0)` on a list).
   if (needle.constant !== undefined && needle.constant.type !== 'str') return undefined;
@@ -3464,11 +3625,63 @@ function stringSearchCall(mod: PythonModule, call: CallSite): string | undefined
   if (hay !== undefined && (hay.constant?.type === 'str' || provenNotSequence(mod, hay, call.scopeId, false)))
     return undefined;
   if (needle.constant?.type === 'str' && needle.constant.value.length <= SHORT_NEEDLE) return undefined;
+  // Lengths the stored state gives (or constants): the product of the searched characters and the needle's.
+  const receiver = call.callee.access;
+  const hayText =
+    hay !== undefined
+      ? storedTextOf(mod, hay, call.scopeId)
+      : receiver?.root.kind === 'name' && receiver.steps.length === 1
+        ? namedText(mod, receiver.root.name, call.scopeId, 0)
+        : undefined;
+  const needleText = storedTextOf(mod, needle, call.scopeId);
+  if (hayText !== undefined && needleText !== undefined && hayText.chars * needleText.longest <= STORED_TEXT_PRODUCT)
+    return undefined;
   return (
     `${called.op} searches one string for another whose lengths the stored state or the load chooses; the ` +
     `runtime's search takes the product of the two lengths (a stored haystack of 4 Mi characters and a needle of ` +
     `2 Mi run for hours), unless the needle is a constant of at most ${SHORT_NEEDLE} characters`
   );
+}
+
+/** The product of two stored lengths a string search at load may take (as for one folded from constants). */
+const STORED_TEXT_PRODUCT = 1 << 22;
+/** The characters of stored strings one operation at load may read, over the loop around it. */
+const STORED_TEXT_READ = 2 ** 28;
+/** String operators that read no character of their operands. */
+const TEXT_FREE = new Set(['aten::len', 'aten::__getitem__', 'aten::__is__', 'aten::__isnot__', 'aten::append']);
+
+/**
+ * The characters a call at load reads from strings the archive stores, when more than STORED_TEXT_READ: a string
+ * operator (the load table's `stringWork`) given a stored list of strings reads every item (a scan such as
+ * `k in xs` or `xs.count(k)` compares each with the key), and one given an item of a stored list (`s == k` for `s` of
+ * a loop over the list, as the printer writes `torch.eq(s, k)`) reads each item once per turn of that loop. torch's
+ * pickler writes a string repeated in a list once and refers to it again, and the unpickler shares it, so 4 Mi
+ * references to one 1 MiB string are a 10 MB record whose scan compares 2^42 characters: the charge is the length
+ * of every reference. The reason, or undefined.
+ */
+function storedTextRead(
+  mod: PythonModule,
+  op: string,
+  operands: readonly (StoredText | undefined)[],
+): string | undefined {
+  if (TEXT_FREE.has(op) || TABLE.stringWork?.[op] === undefined) return undefined;
+  let most = 0;
+  for (const t of operands) if (t !== undefined) most = Math.max(most, t.list?.chars ?? (t.count > 1 ? t.chars : 0));
+  if (most <= STORED_TEXT_READ) return undefined;
+  return (
+    `${op} compares strings the archive stores, ${most.toExponential(2)} characters over the items of a stored list ` +
+    `(each reference to a string the pickle shares counts its whole length), more than ${STORED_TEXT_READ} ` +
+    'characters: the archive chooses how long the load runs'
+  );
+}
+
+/** The stored text of a call's operands, its value-form receiver included. */
+function callTexts(mod: PythonModule, c: CallSite): (StoredText | undefined)[] {
+  const out = [...c.positional, ...c.keywords.map((k) => k.value)].map((e) => storedTextOf(mod, e, c.scopeId));
+  const r = c.callee.access;
+  if (r?.root.kind === 'name' && r.steps.length === 1 && isValueForm(c))
+    out.push(namedText(mod, r.root.name, c.scopeId, 0));
+  return out;
 }
 
 /** Where a method run at load runs, for a finding's message. */

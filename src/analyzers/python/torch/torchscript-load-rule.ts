@@ -2078,6 +2078,18 @@ function loadUnitOf(fns: readonly FunctionFact[], id: number): FunctionFact | un
 }
 
 /**
+ * How a finding names a unit of code: a method or function by its qualified name; the expressions outside function
+ * bodies by the class or code file that holds them.
+ */
+function unitName(fn: FunctionFact): string {
+  if (fn.kind === 'class')
+    return `the class body of ${fn.qualifiedName} (its constants and its methods' parameter defaults, which the importer evaluates)`;
+  if (fn.kind === 'module')
+    return "the code file's top level (its functions' parameter defaults, which the importer evaluates)";
+  return fn.qualifiedName;
+}
+
+/**
  * Where the load starts running the archive's code, in order: the `__setstate__` of every class, and the expressions
  * torch's importer evaluates outside function bodies while it compiles each class and module (every parameter
  * default of its methods and functions, its class constants such as `k : Final[int] = ...`, decorators), as the unit
@@ -2771,13 +2783,16 @@ export interface TorchScriptArchive {
   readonly methodNames: ReadonlySet<string>;
   /** Per file: the methods of each class (by the class's function id). */
   readonly methodsByClass: readonly ReadonlyMap<number, ReadonlyMap<string, FunctionFact>>[];
-  /** Per file: the calls of each method (nested definitions count as their method's). */
+  /**
+   * Per file: the calls of each method (nested definitions count as their method's), and of the expressions outside
+   * function bodies under their class or module (loadUnitOf).
+   */
   readonly callsByMethod: readonly ReadonlyMap<number, CallSite[]>[];
-  /** Per file: method id -> the load method it is reached from. */
+  /** Per file: method (or unit, loadUnitOf) id -> the load method or unit it is reached from (unitName). */
   readonly atLoad: readonly ReadonlyMap<number, string>[];
   /** Per file: calls at load into a method not followed because the chain of calls is MAX_CALL_DEPTH deep. */
   readonly tooDeep: readonly ReadonlySet<number>[];
-  /** Per file: the operator uses of each method (see OperatorUse; nested definitions count as their method's). */
+  /** Per file: the operator uses of each method and unit outside function bodies (see OperatorUse, loadUnitOf). */
   readonly usesByMethod: readonly ReadonlyMap<number, OperatorUse[]>[];
   /** Per file: operator uses at load (by their start offset) not followed because they are MAX_CALL_DEPTH deep. */
   readonly tooDeepUses: readonly ReadonlySet<number>[];
@@ -2925,7 +2940,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
   loadRoots(archive).forEach(([file, start]) => {
     if (archive.atLoad[file]!.has(start.id)) return;
     const queue: [number, FunctionFact, number][] = [[file, start, 0]];
-    archive.atLoad[file]!.set(start.id, start.qualifiedName);
+    archive.atLoad[file]!.set(start.id, unitName(start));
     for (let i = 0; i < queue.length; i++) {
       const [at, fn, depth] = queue[i]!;
       const selfName = isMethod(files[at]!.mod.functions, fn) ? fn.parameters[0]?.name : undefined;
@@ -2947,7 +2962,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
           archive.tooDeep[at]!.add(c.id);
           continue;
         }
-        archive.atLoad[nextFile]!.set(next.id, start.qualifiedName);
+        archive.atLoad[nextFile]!.set(next.id, unitName(start));
         queue.push([nextFile, next, depth + 1]);
       }
       // Operators on objects of archive classes run the classes' special methods.
@@ -2959,7 +2974,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
             archive.tooDeepUses[at]!.add(u.span.startIndex);
             continue;
           }
-          archive.atLoad[cls.file]!.set(next.id, start.qualifiedName);
+          archive.atLoad[cls.file]!.set(next.id, unitName(start));
           queue.push([cls.file, next, depth + 1]);
         }
       }
@@ -3087,7 +3102,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
           if (archive.atLoad[cls.file]!.has(next.id))
             calls.push({ span: u.span, callee: `${cls.file}:${next.id}`, times });
       }
-      units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, scans, calls });
+      units.set(`${file}:${id}`, { file, name: unitName(fn), loops, sized, scans, calls });
     }
   });
   const roots = loadRoots(archive).map(([file, fn]) => `${file}:${fn.id}`);
@@ -3295,7 +3310,7 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unchecked} ` +
+            `${runsAtLoad(c.callee.raw, unitName(method))}: ${unchecked} ` +
               (TABLE.unchecked[unchecked] === 'positions'
                 ? 'reads positions (indices, offsets, lengths, pivots or class targets) from a tensor operand and ' +
                   'is not proved to check them against what they index'
@@ -3316,7 +3331,7 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unreviewed} is not in a family of operators a load ` +
+            `${runsAtLoad(c.callee.raw, unitName(method))}: ${unreviewed} is not in a family of operators a load ` +
               'may run (tensor construction, views, elementwise math, reductions, comparisons, checked indexing, ' +
               'metadata, container and string builtins, quantized weight packing); internal kernels and helpers, ' +
               'backward kernels, observer and fake-quantize helpers, samplers and backend kernels trust the integers ' +
@@ -3351,8 +3366,8 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: the method it calls is ` +
-              `${MAX_CALL_DEPTH} calls deep from ${root ?? method.qualifiedName} and is not followed further, so what it runs is not known.`,
+            `${runsAtLoad(c.callee.raw, unitName(method))}: the method it calls is ` +
+              `${MAX_CALL_DEPTH} calls deep from ${root ?? unitName(method)} and is not followed further, so what it runs is not known.`,
             'high',
             { kind: 'load-operation-unfollowed', method: method.qualifiedName, callee: c.callee.raw, runsAtLoad: true },
           ),
@@ -3364,10 +3379,10 @@ export function detectTorchScriptLoadCode(
       if (v.kind === 'archive-function') continue;
       const where =
         root === undefined
-          ? `in ${method.qualifiedName}, which runs when the model (or that method) is called`
-          : root === method.qualifiedName
-            ? `in ${method.qualifiedName}, which torch.jit.load runs while loading the archive (torch.load with weights_only=True hands a TorchScript archive to torch.jit.load, so it runs there too)`
-            : `in ${method.qualifiedName}, which ${root} calls while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it)`;
+          ? `in ${unitName(method)}, which runs when the model (or that method) is called`
+          : root === unitName(method)
+            ? `in ${unitName(method)}, which torch.jit.load runs while loading the archive (torch.load with weights_only=True hands a TorchScript archive to torch.jit.load, so it runs there too)`
+            : `in ${unitName(method)}, which ${root} calls while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it)`;
       let message: string;
       let confidence: Confidence;
       const details: CodeSignal['details'] = { method: method.qualifiedName, runsAtLoad: root !== undefined };
@@ -3434,11 +3449,14 @@ export function detectTorchScriptLoadCode(
   for (const s of archiveCost(index).get(file) ?? []) push(s);
   const loadMethodOf = (scopeId: number): string | undefined => {
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];
-    return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;
+    return m !== undefined && atLoad.has(m.id) ? unitName(m) : undefined;
   };
   for (const s of loadDivisionSignals(mod, loadMethodOf, (e, scopeId) => storedInts(mod, e, scopeId))) push(s);
   // Constant folding while the archive compiles: operators on constants run at load in every method.
-  const methodOf = (scopeId: number): string | undefined => (owningMethod(fns, scopeId) ?? fns[scopeId])?.qualifiedName;
+  const methodOf = (scopeId: number): string | undefined => {
+    const m = owningMethod(fns, scopeId) ?? fns[scopeId];
+    return m === undefined ? undefined : unitName(m);
+  };
   for (const s of foldedSignals(mod, methodOf)) push(s);
   // An operand whose size the code fixes: a constant, or a constant-shape construction.
   // A local name counts when every binding of it in its scope is one (the largest of them).
@@ -3484,7 +3502,7 @@ function pushWorkSignals(
   }
   for (const [methodId, root] of atLoad) {
     const method = fns[methodId]!;
-    const where = `in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === method.qualifiedName ? '' : `; reached from ${root}`})`;
+    const where = `in ${unitName(method)}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === unitName(method) ? '' : `; reached from ${root}`})`;
     const loops = loopsByScope.get(methodId) ?? [];
     const bounds = loops.map((l) => loopBound(mod, l));
     loops.forEach((loop, i) => {
@@ -3686,7 +3704,7 @@ function callTexts(mod: PythonModule, c: CallSite): (StoredText | undefined)[] {
 
 /** Where a method run at load runs, for a finding's message. */
 function loadWhere(method: FunctionFact, root: string): string {
-  return `in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === method.qualifiedName ? '' : `; reached from ${root}`})`;
+  return `in ${unitName(method)}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === unitName(method) ? '' : `; reached from ${root}`})`;
 }
 
 /** The opening of a finding on a call in a method the load runs. */

@@ -3445,6 +3445,31 @@ export function detectTorchScriptLoadCode(
     if (why !== undefined)
       push(broadcastSignal(o.span, o.text, `the operator ${o.operator}`, 'it', loadWhere(method, root), method, why));
   }
+  // The operator forms of string comparisons and membership (`s == k`, `k in xs`) read stored strings as their calls do.
+  const textSignal = (span: SourceSpan, text: string, scopeId: number, op: string, operands: ExpressionFact[]) => {
+    const method = loadUnitOf(fns, scopeId);
+    const root = method === undefined ? undefined : atLoad.get(method.id);
+    if (method === undefined || root === undefined) return;
+    const why = storedTextRead(
+      op,
+      operands.map((e) => storedTextOf(mod, e, scopeId)),
+    );
+    if (why !== undefined)
+      push(
+        signalAt('TORCH-SCRIPT-CUSTOM-OP', span, text, `${text} ${loadWhere(method, root)}: ${why}.`, 'high', {
+          kind: 'load-work-product',
+          method: method.qualifiedName,
+          operator: op,
+          runsAtLoad: true,
+        }),
+      );
+  };
+  for (const o of mod.operators) {
+    const op = TEXT_INFIX.get(o.operator);
+    if (op !== undefined) textSignal(o.span, o.text, o.scopeId, op, [o.left, o.right]);
+  }
+  for (const u of mod.protocolUses)
+    if (u.kind === 'contains') textSignal(u.span, u.text, u.scopeId, 'aten::__contains__', [u.operand]);
   pushWorkSignals(mod, atLoad, callsByMethod, push, bindingIn(index));
   for (const s of archiveCost(index).get(file) ?? []) push(s);
   const loadMethodOf = (scopeId: number): string | undefined => {
@@ -3565,7 +3590,7 @@ function pushWorkSignals(
       const search = stringSearchCall(mod, c);
       if (search !== undefined) push(workSignal('load-work-product', search));
       const op = calledOperator(c)?.op;
-      const text = op === undefined ? undefined : storedTextRead(mod, op, callTexts(mod, c));
+      const text = op === undefined ? undefined : storedTextRead(op, callTexts(mod, c));
       if (text !== undefined) push(workSignal('load-work-product', text));
       for (const why of [valueWorkCall(c), valueSizedCall(mod, c)])
         if (why !== undefined) push(workSignal('load-work-argument', why));
@@ -3633,6 +3658,9 @@ function stringSearchCall(mod: PythonModule, call: CallSite): string | undefined
   // Not a string search: a number or tensor argument (`t.split(2)`, `torch.count(xs, 0)` on a list).
   if (needle.constant !== undefined && needle.constant.type !== 'str') return undefined;
   if (provenNotSequence(mod, needle, call.scopeId, false)) return undefined;
+  // A list searched for an item (`xs.count(k)`, printed `torch.count(xs, k)` as the string search is) compares items:
+  // a scan, charged as one (scansStored, storedTextRead), with no pattern to be empty.
+  if (hay !== undefined && /^List\[/.test(annotatedType(mod, hay, call.scopeId) ?? '')) return undefined;
   const name = called.op.slice(called.op.indexOf('::') + 2);
   // `count`, `replace` and `rsplit` never end on an empty pattern, whatever the searched string: the pattern must be
   // a constant that is not empty.
@@ -3677,11 +3705,7 @@ const TEXT_FREE = new Set(['aten::len', 'aten::__getitem__', 'aten::__is__', 'at
  * references to one 1 MiB string are a 10 MB record whose scan compares 2^42 characters: the charge is the length
  * of every reference. The reason, or undefined.
  */
-function storedTextRead(
-  mod: PythonModule,
-  op: string,
-  operands: readonly (StoredText | undefined)[],
-): string | undefined {
+function storedTextRead(op: string, operands: readonly (StoredText | undefined)[]): string | undefined {
   if (TEXT_FREE.has(op) || TABLE.stringWork?.[op] === undefined) return undefined;
   let most = 0;
   for (const t of operands) if (t !== undefined) most = Math.max(most, t.list?.chars ?? (t.count > 1 ? t.chars : 0));
@@ -3692,6 +3716,17 @@ function storedTextRead(
     'characters: the archive chooses how long the load runs'
   );
 }
+
+/** The string operators the infix operators compile to. */
+const TEXT_INFIX: ReadonlyMap<string, string> = new Map([
+  ['==', 'aten::eq'],
+  ['!=', 'aten::ne'],
+  ['<', 'aten::lt'],
+  ['<=', 'aten::le'],
+  ['>', 'aten::gt'],
+  ['>=', 'aten::ge'],
+  ['+', 'aten::add'],
+]);
 
 /** The stored text of a call's operands, its value-form receiver included. */
 function callTexts(mod: PythonModule, c: CallSite): (StoredText | undefined)[] {

@@ -655,21 +655,59 @@ def work_arguments(schemas) -> dict:
 FLOAT_SCALE_OPERATORS = re.compile(r"upsample|interpolate")
 FLOAT_SCALE_ARGUMENTS = {"scale_factors", "scale_factor", "scales", "scales_d", "scales_h", "scales_w"}
 
-# String operators that search one string for another: the TorchScript runtime uses std::string::find, whose work is
-# the product of the two lengths in the worst case (a stored haystack of 4 Mi 'a's and a needle of 2 Mi 'a's ending in
-# 'b' runs for hours). The load rule reports a call unless the needle is a constant of at most 64 characters.
-STRING_SEARCH_NAMES = {"find", "rfind", "count", "replace", "split", "__contains__", "partition", "rpartition",
-                       "rsplit", "splitlines"}
+# The work of every operator on a string operand (its first argument a `str`, `str?` or `str[]`) that takes a second
+# string operand, read from the TorchScript
+# runtime's implementation of each (register_prim_ops, torch 1.13); the derivation stops on one not listed here.
+# - "product": the runtime compares one operand at every position of the other, so the worst case is the product of
+#   the two lengths: find, rfind, index and rindex (std::string::find / rfind), count, replace, split, rsplit, partition
+#   and rpartition (a find per match), and strip, lstrip and rstrip, which are find_first_not_of / find_last_not_of of
+#   the `chars` set: every character of the string is looked up in `chars` (a stored string of 8 Mi characters
+#   stripped of a stored set of 2 Mi runs for hours).
+# - "linear": one pass over the shorter or both operands: the comparisons (eq, ne, lt, gt, le, ge), add,
+#   startswith and endswith (one compare at one position).
+# - "sized": the output's size is an int argument the work section bounds; the string operand is one fill character
+#   (center, ljust, rjust).
+# - "joined": join puts its separator between every two items, an output the product of two lengths (the load rule's
+#   product check).
+# - "list-scan": a list of strings searched for one (`k in xs`, xs.count(k), xs.index(k), xs.remove(k)) or two lists
+#   compared: one comparison per item, each as long as the strings compared (the load rule charges the stored
+#   characters).
+# - "sorted": a list of strings sorted: n log n comparisons of the strings.
+STRING_PAIR_WORK = {
+    "find": "product", "rfind": "product", "index": "product", "rindex": "product", "count": "product",
+    "replace": "product", "split": "product", "rsplit": "product", "partition": "product", "rpartition": "product",
+    "strip": "product", "lstrip": "product", "rstrip": "product",
+    "eq": "linear", "ne": "linear", "lt": "linear", "gt": "linear", "le": "linear", "ge": "linear", "add": "linear",
+    "startswith": "linear", "endswith": "linear",
+    "center": "sized", "ljust": "sized", "rjust": "sized",
+    "join": "joined",
+    "__contains__": "list-scan", "remove": "list-scan", "count.str": "list-scan", "index.list_str": "list-scan",
+    "eq.str_list": "list-scan", "ne.str_list": "list-scan",
+}
+STRING_TYPES = ("str", "Optional[str]", "List[str]")
+
+
+def string_pair_work(schemas):
+    """aten operator name -> the work classes of its overloads that take two string operands; unclassified overloads."""
+    work, unknown = {}, []
+    for s in schemas:
+        if (not s.name.startswith("aten::") or not s.arguments or str(s.arguments[0].type) not in STRING_TYPES
+                or sum(str(a.type) in STRING_TYPES for a in s.arguments) < 2):
+            continue
+        name = s.name.split("::")[1]
+        full = f"{name}.{s.overload_name}" if s.overload_name else name
+        cls = STRING_PAIR_WORK.get(full, STRING_PAIR_WORK.get(name))
+        if cls is None:
+            unknown.append(str(s))
+            continue
+        work.setdefault(s.name, set()).add(cls)
+    return {op: sorted(c) for op, c in sorted(work.items())}, unknown
 
 
 def string_search_operators(schemas) -> list:
-    """aten operators named like a substring search that have an overload taking two strings."""
-    out = set()
-    for s in schemas:
-        name = s.name.split("::")[1]
-        if name in STRING_SEARCH_NAMES and sum(str(a.type) in ("str", "Optional[str]") for a in s.arguments) >= 2:
-            out.add(s.name)
-    return sorted(out)
+    """aten operators with an overload whose work is the product of its two string operands' lengths."""
+    work, _ = string_pair_work(schemas)
+    return sorted(op for op, classes in work.items() if "product" in classes)
 
 
 def unclassified_int_arguments(schemas) -> list:
@@ -760,6 +798,8 @@ LOAD_FAMILIES = {
         "mm", "matmul", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "tensordot", "kron", "einsum", "addmm",
         "addmv", "addr", "addbmm", "baddbmm", "chain_matmul", "linalg_matmul", "linalg_multi_dot", "linear",
         "bilinear", "cross", "linalg_cross", "linalg_vecdot", "cartesian_prod", "combinations", "pdist", "cdist",
+        # A square matrix to an int power by repeated squaring: about 2 log2|n| products (n is a size argument).
+        "matrix_power", "linalg_matrix_power",
     ],
     # The public layers of torch.nn.functional: they check their operands' shapes against each other (a window,
     # stride, group or scale from the state is a work argument the load rule bounds).
@@ -929,6 +969,11 @@ def main() -> int:
             for name in LAYOUT_STRIDE_NAMES:
                 if name in work.get(op, {}):
                     work[op][name][0] = "size"
+    _, unknown_strings = string_pair_work(schemas)
+    if unknown_strings:
+        sys.stderr.write("operators on two strings whose work is not classified (STRING_PAIR_WORK):\n  "
+                         + "\n  ".join(unknown_strings) + "\n")
+        return 1
     positions, position_at, unknown_tensors = position_arguments(schemas)
     if unknown_tensors:
         sys.stderr.write("Tensor arguments not classified as positions or values:\n  " + "\n  ".join(unknown_tensors)
@@ -969,6 +1014,7 @@ def main() -> int:
             "positionArguments": {op: position_at[op] for op in sorted(position_at)
                                   if unchecked.get(op) == "positions"},
             "stringSearch": string_search_operators(schemas),
+            "stringWork": string_pair_work(schemas)[0],
             "uncheckedFlags": unchecked_flags,
             "repetition": repetition_operators(schemas),
             "tensorOut": tensor_out_operators(schemas),

@@ -127,6 +127,19 @@ export function countItems(t: ListV, v: PyVal): void {
   if (t.n < 31 && typeof v === 'object' && v.k === K.None) t.nones = (t.nones ?? 0) | (1 << t.n);
   t.n++;
   if (typeof v !== 'string' && !(typeof v === 'object' && v.k === K.Str)) t.nonText = true;
+  countText(t, v);
+}
+
+/** Adds the length of a str item to the characters a list holds (ListV.chars, longest, textLost). */
+export function countText(t: ListV, v: PyVal): void {
+  const len = typeof v === 'string' ? v.length : typeof v === 'object' && v.k === K.Str ? v.len : undefined;
+  if (len === undefined) return;
+  if (len < 0) {
+    t.textLost = true;
+    return;
+  }
+  t.chars = (t.chars ?? 0) + len;
+  if (len > (t.longest ?? 0)) t.longest = len;
 }
 
 /** Arrays joblib's NumpyArrayWrapper reads from the bytes after it: their dtype, count and where the bytes lie. */

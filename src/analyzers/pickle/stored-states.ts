@@ -26,6 +26,28 @@ export const CONSTANTS_TABLE = 'CONSTANTS';
 export const STORED_INTS = 'ints:';
 const MAX_STORED_INTS = 64;
 
+/**
+ * The prefix of the keys under which StoredStates holds, for a class (`text:__torch__.M`), the strings its objects
+ * store at each item of their state: `[count, characters, longest]`, a str being `[1, n, n]` and a list
+ * `[items, characters of its str items, longest str item]`, where every reference to a string counts its whole
+ * length (torch's pickler writes a string repeated in a list once and refers to it again: the unpickler shares one
+ * string, and each comparison still reads it). The largest of each over the class's objects; undefined where an
+ * object stores anything else there or a length is not known.
+ */
+export const STORED_TEXT = 'text:';
+/** Objects of one class whose state items are kept for their text; past this many, the class's text is not known. */
+const MAX_TEXT_STATES = 4096;
+
+/** The text an item of a state stores (see STORED_TEXT), or undefined. */
+function storedText(v: PyVal): number[] | undefined {
+  if (typeof v === 'string') return [1, v.length, v.length];
+  if (typeof v !== 'object') return undefined;
+  if (v.k === K.Str) return v.len >= 0 ? [1, v.len, v.len] : undefined;
+  if (v.k === K.List && v.n !== undefined && v.textLost !== true && v.lostInto === undefined)
+    return [v.n, v.chars ?? 0, v.longest ?? 0];
+  return undefined;
+}
+
 /** The int values of two objects' item, or undefined when either is not a list of ints or there are too many. */
 function unionInts(a: readonly number[] | undefined, b: readonly number[] | undefined): number[] | undefined {
   if (a === undefined || b === undefined) return undefined;
@@ -74,6 +96,7 @@ function widest(a: readonly number[], b: readonly number[]): number[] {
  */
 export class StoredStateCollector {
   private readonly byClass = new Map<string, (readonly number[] | undefined)[] | null>();
+  private readonly texts = new Map<string, PyVal[][] | null>();
   private spoiled = false;
 
   readonly onState = (classes: ClassSet, state: PyVal): void => {
@@ -87,9 +110,11 @@ export class StoredStateCollector {
     if (typeof state !== 'object' || state.k !== K.Tuple) {
       this.byClass.set(name, null);
       this.byClass.set(STORED_INTS + name, null);
+      this.texts.set(STORED_TEXT + name, null);
       return;
     }
     this.onInts(STORED_INTS + name, state);
+    this.onText(STORED_TEXT + name, state);
     // Items past the kept prefix are not read.
     const items = state.items.map((v) => rebuiltTensorDims(v));
     if (seen === undefined) {
@@ -117,6 +142,22 @@ export class StoredStateCollector {
       return;
     }
     this.byClass.set(key, seen === undefined ? items : items.map((v, i) => unionInts(seen[i], v)));
+  }
+
+  /**
+   * The items of a state tuple, kept for their text: a list's items are counted when the result is read, since the
+   * stream may append to a list after the object that holds it was given its state.
+   */
+  private onText(key: string, state: TupleV): void {
+    const seen = this.texts.get(key);
+    if (seen === null) return;
+    if (state.more !== 0 || (seen !== undefined && seen[0]!.length !== state.items.length)) {
+      this.texts.set(key, null);
+      return;
+    }
+    if (seen === undefined) this.texts.set(key, [state.items]);
+    else if (seen.length < MAX_TEXT_STATES) seen.push(state.items);
+    else this.texts.set(key, null);
   }
 
   /**
@@ -155,6 +196,20 @@ export class StoredStateCollector {
     if (this.spoiled) return undefined;
     const out = new Map<string, StoredItems>();
     for (const [name, items] of this.byClass) if (items !== null) out.set(name, items);
+    for (const [key, states] of this.texts) {
+      if (states === null) continue;
+      out.set(
+        key,
+        states[0]!.map((_, i) => {
+          let most: number[] | undefined = [0, 0, 0];
+          for (const items of states) {
+            const t = storedText(items[i]!);
+            most = t === undefined || most === undefined ? undefined : t.map((x, j) => Math.max(x, most![j]!));
+          }
+          return most;
+        }),
+      );
+    }
     return out;
   }
 }

@@ -110,6 +110,14 @@ export interface ListV {
   n?: number;
   /** An item counted in `n` is not a str (khash-cost.ts: a list of str cannot be made to share pandas hashes). */
   nonText?: true;
+  /**
+   * The characters of the str items counted in `n`, each occurrence counted (a memo read of one string appended a
+   * million times counts its length a million times: what a scan comparing every item reads), and the longest one;
+   * `textLost`: an item's length is not known (a str whose value the memo dropped).
+   */
+  chars?: number;
+  longest?: number;
+  textLost?: true;
   /** Hash cost of the nested tuples appended (load-cost.ts): set(list), OrderedDict(pairs) hash them again. */
   cost?: number;
   /** Deepest nesting of the tuples appended (load-cost.ts): hashing them again recurses that deep. */

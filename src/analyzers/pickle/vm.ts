@@ -73,6 +73,7 @@ import {
   KHASH_PROBE_LIMIT,
   noteJoblibArray,
   countItems,
+  countText,
   type KhashCharge,
 } from './khash-cost.js';
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
@@ -4254,6 +4255,7 @@ class PickleVm implements ModelContext {
             list.nones = (list.nones ?? 0) | (1 << i);
         for (const it of items) {
           if (typeof it !== 'string' && !(typeof it === 'object' && it.k === K.Str)) list.nonText = true;
+          countText(list, it);
           this.listed(list, it);
           keepObj(list, it, this.answers);
         }

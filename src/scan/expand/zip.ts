@@ -200,15 +200,16 @@ export const zipExpander: Expander = {
       if (pkg && !e.hidden && packageStorages.has(e.name)) continue;
       const entrySrc = await reader.open(e);
       if (!entrySrc) continue;
-      if (layout && layout.kind !== 'checkpoint' && isCodeRecord(e.name, layout)) {
-        codeFiles.push({ src: entrySrc, path: e.name.slice(layout.root.length + 1) });
+      const codePath = layout && layout.kind !== 'checkpoint' ? codeRecordPath(e.name, layout) : undefined;
+      if (codePath !== undefined) {
+        codeFiles.push({ src: entrySrc, path: codePath });
         continue;
       }
       if (
         layout &&
         layout.kind !== 'checkpoint' &&
-        e.name.endsWith('.debug_pkl') &&
-        e.name.startsWith(layout.root + '/')
+        asciiLower(e.name).endsWith('.debug_pkl') &&
+        asciiLower(e.name).startsWith(storagePrefix)
       ) {
         // Source-range pickles the TorchScript runtime reads (plain unpickling, no persistent ids).
         await ctx.analyzePickle(
@@ -331,8 +332,18 @@ function isStorageRecord(name: string, prefix: string, referenced: ReadonlySet<s
   return lower.startsWith('constants/', at) && referenced.has(lower.slice(at + 10));
 }
 
-function isCodeRecord(name: string, layout: TorchZipLayout): boolean {
-  return name.startsWith(layout.root + '/code/') && name.endsWith('.py');
+/**
+ * The record a zip entry is for torch's TorchScript importer, when it is a code file: `code/<module path>.py`.
+ * torch's reader (miniz's mz_zip_reader_locate_file with no flags) compares the whole name, root included, with ASCII
+ * case ignored and no other normalisation, so `ARCHIVE/CODE/__torch__.PY` is the file the importer reads for
+ * `code/__torch__.py`. The path keeps the entry's spelling of the module part; the classes and functions it defines
+ * are matched to the names code refers to with case ignored, as the reader matches them.
+ */
+function codeRecordPath(name: string, layout: TorchZipLayout): string | undefined {
+  const lower = asciiLower(name);
+  const prefix = asciiLower(layout.root) + '/code/';
+  if (!lower.startsWith(prefix) || !lower.endsWith('.py')) return undefined;
+  return 'code/' + name.slice(prefix.length, name.length - 3) + '.py';
 }
 
 /**

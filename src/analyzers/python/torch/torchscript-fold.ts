@@ -34,19 +34,13 @@ const wrap = (v: bigint): Folded => ({ kind: 'int', value: BigInt.asIntN(64, v) 
 
 /** String operators that widen their receiver to a width (`torch.ljust(s, width, fill)`, `s.ljust(width)`). */
 const WIDTH = new Set(['ljust', 'rjust', 'center', 'zfill']);
-/** String searches whose naive cost is the product of the two operands' lengths. */
-const SEARCH = new Set([
-  'find',
-  'rfind',
-  'count',
-  'index',
-  'rindex',
-  'replace',
-  'split',
-  'rsplit',
-  'partition',
-  'rpartition',
-]);
+/**
+ * String operators whose work is the product of the two operands' lengths (the load table's `stringSearch`, classified
+ * from the runtime's implementations: the searches, and strip, lstrip and rstrip by a `chars` set).
+ */
+const SEARCH: ReadonlySet<string> = new Set(
+  (torchscriptOps() as { stringSearch: string[] }).stringSearch.map((op) => op.slice(op.indexOf('::') + 2)),
+);
 /**
  * Searches that never end on an empty pattern in TorchScript's runtime (torch 1.13): `count` and `replace` advance by
  * the pattern's length, so `s.count('')` and `s.replace('', '')` loop forever (`s.replace('', 'x')` until memory runs

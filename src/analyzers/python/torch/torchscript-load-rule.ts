@@ -21,7 +21,7 @@ import type {
   SourceSpan,
 } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
-import { CONSTANTS_TABLE, STORED_INTS, type StoredStates } from '../../pickle/stored-states.js';
+import { CONSTANTS_TABLE, STORED_INTS, STORED_TEXT, type StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { archiveCostSignals, type CostUnit, type SizedCall, type Trips } from './torchscript-load-cost.js';
 import {
@@ -64,6 +64,11 @@ interface OpTable {
   readonly positionArguments: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
   /** String operators that search one string for another (std::string::find: the product of the two lengths). */
   readonly stringSearch: readonly string[];
+  /**
+   * Every operator on a string that takes a second string operand, by the work of each overload (`product`,
+   * `linear`, `sized`, `joined`, `list-scan`), reviewed from the runtime's implementations.
+   */
+  readonly stringWork?: Readonly<Record<string, readonly string[]>>;
   readonly stateFilledByTorch: readonly string[];
   /** Operators whose work grows faster than their operands (matrix products, convolutions, decompositions). */
   readonly superlinear: readonly string[];
@@ -656,8 +661,16 @@ function storedInts(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
     }
     return all;
   }
+  const item = stateItem(mod, e, scopeId);
+  return item === undefined ? undefined : ctx.states.get(STORED_INTS + item.type)?.[item.index];
+}
+
+/** `(state)[i]` in a `__setstate__` whose stored states are read (the method's class and i), else undefined. */
+function stateItem(mod: PythonModule, e: ExpressionFact, scopeId: number): { type: string; index: number } | undefined {
+  const ctx = STORED_OF.get(mod);
   const a = e.access;
-  if (a?.root.kind !== 'name' || a.steps.length !== 1 || a.steps[0]!.kind !== 'index') return undefined;
+  if (ctx === undefined || a?.root.kind !== 'name' || a.steps.length !== 1 || a.steps[0]!.kind !== 'index')
+    return undefined;
   const fn = owningMethod(mod.functions, scopeId);
   if (fn === undefined || fn.id !== scopeId || fn.name !== '__setstate__') return undefined;
   const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');
@@ -670,7 +683,126 @@ function storedInts(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
     (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === state.name),
   );
   if (rebound) return undefined;
-  return ctx.states.get(STORED_INTS + cls.type)?.[Number(step.key.value)];
+  return { type: cls.type, index: Number(step.key.value) };
+}
+
+/**
+ * The strings a value at load holds, read from the stored state: `count` strings (or list items), `chars` characters
+ * in all (every reference to a string memo-shared in the pickle counted at its whole length) and `longest`; `list`:
+ * the value is an item of a stored list, whose text this is. A str constant is itself.
+ */
+interface StoredText {
+  readonly count: number;
+  readonly chars: number;
+  readonly longest: number;
+  readonly list?: StoredText;
+}
+
+function storedTextOf(mod: PythonModule, e: ExpressionFact, scopeId: number, depth = 0): StoredText | undefined {
+  if (depth > MAX_BINDING_DEPTH) return undefined;
+  if (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1)
+    return storedTextOf(mod, e.elements[0]!, scopeId, depth);
+  if (e.constant?.type === 'str') {
+    const n = e.constant.value.length;
+    return { count: 1, chars: n, longest: n };
+  }
+  if (e.nodeType === 'identifier') return namedText(mod, e.text, scopeId, depth);
+  const item = stateItem(mod, e, scopeId);
+  if (item !== undefined) {
+    const t = STORED_OF.get(mod)?.states.get(STORED_TEXT + item.type)?.[item.index];
+    return t === undefined ? undefined : { count: t[0]!, chars: t[1]!, longest: t[2]! };
+  }
+  // An item of a stored list (`_0[_1]`, as the printer writes a loop over a list).
+  const a = e.access;
+  if (a?.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'attr')
+    return attributeText(mod, a.root.name, a.steps[0]!.name, scopeId, depth);
+  if (a?.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') {
+    const list = namedText(mod, a.root.name, scopeId, depth);
+    return list === undefined ? undefined : itemText(list);
+  }
+  return undefined;
+}
+
+/**
+ * storedTextOf `self.<attr>` in a method of an archive class: the largest over every assignment of an attribute of
+ * that name in the archive's code, each of which must be `self.<attr> = <value of known text>` in a method of the
+ * same class (as the printer writes `self.a = (state)[0]` in `__setstate__`); anything else is unknown.
+ */
+function attributeText(
+  mod: PythonModule,
+  root: string,
+  attr: string,
+  scopeId: number,
+  depth: number,
+): StoredText | undefined {
+  const ctx = STORED_OF.get(mod);
+  const fn = owningMethod(mod.functions, scopeId);
+  if (ctx === undefined || fn === undefined || fn.id !== scopeId) return undefined;
+  const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');
+  const cls = type === undefined ? undefined : ctx.classes.get(type);
+  if (cls === undefined || cls.id !== fn.parentId || ctx.files[cls.file]?.mod !== mod) return undefined;
+  if (root !== fn.parameters[0]?.name) return undefined;
+  if (mod.assignments.some((x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === root)))
+    return undefined;
+  let most: StoredText | undefined;
+  for (const { mod: m } of ctx.files)
+    for (const x of m.assignments)
+      for (const t of x.targets) {
+        if (t.kind === 'name' || t.kind === 'subscript') continue;
+        const at = t.kind === 'other' ? null : /^\(?\s*(\w+)\s*\)?\s*\.\s*(\w+)$/.exec(t.text);
+        if (at === null) {
+          if (t.text.includes(`.${attr}`)) return undefined;
+          continue;
+        }
+        if (at[2] !== attr) continue;
+        const owner = owningMethod(m.functions, x.scopeId);
+        if (m !== mod || owner === undefined || owner.id !== x.scopeId || owner.parentId !== cls.id) return undefined;
+        if (at[1] !== owner.parameters[0]?.name || x.kind !== 'assign' || x.targets.length !== 1 || x.value === null)
+          return undefined;
+        const v = storedTextOf(m, x.value, x.scopeId, depth + 1);
+        if (v === undefined) return undefined;
+        most = most === undefined ? v : largerText(most, v);
+      }
+  return most;
+}
+
+/** The larger of each figure of two texts (the list whose items hold more characters). */
+function largerText(a: StoredText, b: StoredText): StoredText {
+  const list = a.list === undefined || (b.list !== undefined && b.list.chars > a.list.chars) ? b.list : a.list;
+  return {
+    count: Math.max(a.count, b.count),
+    chars: Math.max(a.chars, b.chars),
+    longest: Math.max(a.longest, b.longest),
+    ...(list === undefined ? {} : { list }),
+  };
+}
+
+/** Whether a value is a string: a str constant or a value annotated `str` (a state item, a parameter, an attribute). */
+function provenString(mod: PythonModule, e: ExpressionFact, scopeId: number): boolean {
+  if (e.constant !== undefined) return e.constant.type === 'str';
+  return annotatedType(mod, e, scopeId) === 'str';
+}
+
+/** One item of a list of strings: a string of at most its longest. */
+function itemText(list: StoredText): StoredText {
+  return { count: 1, chars: list.longest, longest: list.longest, list: list.list ?? list };
+}
+
+/** storedTextOf a local name: the largest over every binding of it (a `for` target is an item of its iterable). */
+function namedText(mod: PythonModule, name: string, scopeId: number, depth: number): StoredText | undefined {
+  const binds = mod.assignments.filter(
+    (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === name),
+  );
+  if (binds.length === 0) return undefined;
+  let most: StoredText | undefined;
+  for (const x of binds) {
+    if ((x.kind !== 'assign' && x.kind !== 'for') || x.targets.length !== 1 || x.value === null) return undefined;
+    const v = storedTextOf(mod, x.value, scopeId, depth + 1);
+    if (v === undefined) return undefined;
+    const t = x.kind === 'for' ? itemText(v) : v;
+    most = most === undefined ? t : largerText(most, t);
+  }
+  return most;
 }
 
 /** storedDims of an expression or of a local name bound once to one. */
@@ -1929,6 +2061,61 @@ function followUse(
  * The method (a function whose parent is a class) or free function (a function of the module's top level) a
  * function belongs to, walking out of nested definitions.
  */
+/**
+ * The unit of code a scope belongs to for the load rules: its method or function, or, for an expression outside every
+ * function body (a parameter default, a class constant, a decorator), the class or module whose body holds it. torch's
+ * importer evaluates those expressions while it compiles the class or module at load.
+ */
+function loadUnitOf(fns: readonly FunctionFact[], id: number): FunctionFact | undefined {
+  const m = owningMethod(fns, id);
+  if (m !== undefined) return m;
+  let f = fns[id];
+  for (let guard = 0; f !== undefined && guard < fns.length; guard++) {
+    if (f.kind === 'class' || f.kind === 'module') return f;
+    f = f.parentId === null ? undefined : fns[f.parentId];
+  }
+  return undefined;
+}
+
+/**
+ * How a finding names a unit of code: a method or function by its qualified name; the expressions outside function
+ * bodies by the class or code file that holds them.
+ */
+function unitName(fn: FunctionFact): string {
+  if (fn.kind === 'class')
+    return `the class body of ${fn.qualifiedName} (its constants and its methods' parameter defaults, which the importer evaluates)`;
+  if (fn.kind === 'module')
+    return "the code file's top level (its functions' parameter defaults, which the importer evaluates)";
+  return fn.qualifiedName;
+}
+
+/**
+ * Where the load starts running the archive's code, in order: the `__setstate__` of every class, and the expressions
+ * torch's importer evaluates outside function bodies while it compiles each class and module (every parameter
+ * default of its methods and functions, its class constants such as `k : Final[int] = ...`, decorators), as the unit
+ * of the class or module that holds them. The importer compiles every class and function of a code file whether or
+ * not anything calls it, so these run on every load (`forward` is compiled, and its defaults evaluated, though the
+ * load never calls it).
+ */
+function loadRoots(
+  archive: Pick<TorchScriptArchive, 'files' | 'methodsByClass' | 'callsByMethod' | 'usesByMethod'>,
+): [number, FunctionFact][] {
+  const out: [number, FunctionFact][] = [];
+  archive.files.forEach(({ mod }, file) => {
+    for (const methods of archive.methodsByClass[file]!.values())
+      for (const name of LOAD_METHODS) {
+        const m = methods.get(name);
+        if (m !== undefined) out.push([file, m]);
+      }
+    const units = new Set([...archive.callsByMethod[file]!.keys(), ...archive.usesByMethod[file]!.keys()]);
+    for (const id of units) {
+      const f = mod.functions[id];
+      if (f !== undefined && (f.kind === 'class' || f.kind === 'module')) out.push([file, f]);
+    }
+  });
+  return out;
+}
+
 function owningMethod(fns: readonly FunctionFact[], id: number): FunctionFact | undefined {
   let f = fns[id];
   for (let guard = 0; f !== undefined && guard < fns.length; guard++) {
@@ -2362,6 +2549,11 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
     const e = call.keywords.find((k) => k.name === 'repeats')?.value ?? call.positional[valueForm ? 0 : 1];
     if (e !== undefined && e.constant?.type === 'int') return undefined;
   }
+  // `s.index(t)` of strings (printed `torch.index(s, t)`) is the string search, whose work the search rule charges.
+  if (op === 'aten::index' && !call.hasStarArgs) {
+    const needle = call.positional[isValueForm(call) ? 0 : 1];
+    if (needle !== undefined && provenString(mod, needle, call.scopeId)) return undefined;
+  }
   const bound = VALUE_SIZED.get(op)!;
   if (bound === null && INDEX_LOOKUP.test(op)) {
     // The rows it selects come from its first operand (the receiver in the value form); the indices, offsets and
@@ -2591,13 +2783,16 @@ export interface TorchScriptArchive {
   readonly methodNames: ReadonlySet<string>;
   /** Per file: the methods of each class (by the class's function id). */
   readonly methodsByClass: readonly ReadonlyMap<number, ReadonlyMap<string, FunctionFact>>[];
-  /** Per file: the calls of each method (nested definitions count as their method's). */
+  /**
+   * Per file: the calls of each method (nested definitions count as their method's), and of the expressions outside
+   * function bodies under their class or module (loadUnitOf).
+   */
   readonly callsByMethod: readonly ReadonlyMap<number, CallSite[]>[];
-  /** Per file: method id -> the load method it is reached from. */
+  /** Per file: method (or unit, loadUnitOf) id -> the load method or unit it is reached from (unitName). */
   readonly atLoad: readonly ReadonlyMap<number, string>[];
   /** Per file: calls at load into a method not followed because the chain of calls is MAX_CALL_DEPTH deep. */
   readonly tooDeep: readonly ReadonlySet<number>[];
-  /** Per file: the operator uses of each method (see OperatorUse; nested definitions count as their method's). */
+  /** Per file: the operator uses of each method and unit outside function bodies (see OperatorUse, loadUnitOf). */
   readonly usesByMethod: readonly ReadonlyMap<number, OperatorUse[]>[];
   /** Per file: operator uses at load (by their start offset) not followed because they are MAX_CALL_DEPTH deep. */
   readonly tooDeepUses: readonly ReadonlySet<number>[];
@@ -2607,6 +2802,15 @@ export interface TorchScriptArchive {
 
 /** How many calls deep the methods run at load are followed from a load method. */
 export const MAX_CALL_DEPTH = 24;
+
+/**
+ * The key of a free function in the archive's index: torch finds the file of `__torch__.a.helper` by the record
+ * `code/__torch__/a.py` with case ignored, so the module part is compared without case and the name exactly.
+ */
+function functionKey(qualified: string): string {
+  const dot = qualified.lastIndexOf('.');
+  return qualified.slice(0, dot).toLowerCase() + qualified.slice(dot);
+}
 
 /** The TorchScript module a code file holds (`code/__torch__/a/b.py` -> `__torch__.a.b`), or undefined. */
 function moduleOfPath(path: string): string | undefined {
@@ -2689,14 +2893,13 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
         continue;
       }
       claimedFns.set(key, type);
-      functions.set(type, { file, type, fn });
+      functions.set(functionKey(type), { file, type, fn });
     }
   });
   const callsByMethod = files.map(({ mod }) => {
     const byMethod = new Map<number, CallSite[]>();
     for (const c of mod.calls) {
-      if (c.enclosingFunction === null) continue;
-      const m = owningMethod(mod.functions, c.enclosingFunction.id);
+      const m = loadUnitOf(mod.functions, c.enclosingFunction?.id ?? c.scopeId);
       if (m === undefined) continue;
       let list = byMethod.get(m.id);
       if (list === undefined) byMethod.set(m.id, (list = []));
@@ -2707,7 +2910,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
   const usesByMethod = files.map(({ mod }) => {
     const byMethod = new Map<number, OperatorUse[]>();
     for (const u of operatorUses(mod)) {
-      const m = owningMethod(mod.functions, u.scopeId);
+      const m = loadUnitOf(mod.functions, u.scopeId);
       if (m === undefined) continue;
       let list = byMethod.get(m.id);
       if (list === undefined) byMethod.set(m.id, (list = []));
@@ -2729,53 +2932,50 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
     tooDeepUses: files.map(() => new Set<number>()),
     operatorCallees,
   };
-  // Methods run at load: the load methods of every class and, transitively, the methods they call of the same class
+
+  // Methods run at load: the load methods of every class and the expressions the importer evaluates outside function
+  // bodies (loadRoots) and, transitively, the methods they call of the same class
   // or of a class of the archive and the free functions they call (in any file), each followed once (a cycle ends
   // where it meets a followed method).
-  files.forEach((_, file) => {
-    for (const [, methods] of methodsByClass[file]!) {
-      for (const root of LOAD_METHODS) {
-        const start = methods.get(root);
-        if (start === undefined || archive.atLoad[file]!.has(start.id)) continue;
-        const queue: [number, FunctionFact, number][] = [[file, start, 0]];
-        archive.atLoad[file]!.set(start.id, start.qualifiedName);
-        for (let i = 0; i < queue.length; i++) {
-          const [at, fn, depth] = queue[i]!;
-          const selfName = isMethod(files[at]!.mod.functions, fn) ? fn.parameters[0]?.name : undefined;
-          for (const c of callsByMethod[at]!.get(fn.id) ?? []) {
-            const v = classifyIn(archive, at, c, selfName);
-            const own = fn.parentId === null ? undefined : methodsByClass[at]!.get(fn.parentId);
-            const [nextFile, next] =
-              v.kind === 'self-method'
-                ? [at, own?.get(v.name)]
-                : v.kind === 'archive-method'
-                  ? [v.cls.file, v.cls.methods.get(v.name)]
-                  : v.kind === 'archive-function'
-                    ? [v.fn.file, v.fn.fn]
-                    : [at, undefined];
-            // A call of a definition of the archive is that definition, never an operator of the same name.
-            if (next !== undefined) markArchiveCall(c);
-            if (next === undefined || archive.atLoad[nextFile]!.has(next.id)) continue;
-            if (depth + 1 > MAX_CALL_DEPTH) {
-              archive.tooDeep[at]!.add(c.id);
-              continue;
-            }
-            archive.atLoad[nextFile]!.set(next.id, start.qualifiedName);
-            queue.push([nextFile, next, depth + 1]);
+  loadRoots(archive).forEach(([file, start]) => {
+    if (archive.atLoad[file]!.has(start.id)) return;
+    const queue: [number, FunctionFact, number][] = [[file, start, 0]];
+    archive.atLoad[file]!.set(start.id, unitName(start));
+    for (let i = 0; i < queue.length; i++) {
+      const [at, fn, depth] = queue[i]!;
+      const selfName = isMethod(files[at]!.mod.functions, fn) ? fn.parameters[0]?.name : undefined;
+      for (const c of callsByMethod[at]!.get(fn.id) ?? []) {
+        const v = classifyIn(archive, at, c, selfName);
+        const own = fn.parentId === null ? undefined : methodsByClass[at]!.get(fn.parentId);
+        const [nextFile, next] =
+          v.kind === 'self-method'
+            ? [at, own?.get(v.name)]
+            : v.kind === 'archive-method'
+              ? [v.cls.file, v.cls.methods.get(v.name)]
+              : v.kind === 'archive-function'
+                ? [v.fn.file, v.fn.fn]
+                : [at, undefined];
+        // A call of a definition of the archive is that definition, never an operator of the same name.
+        if (next !== undefined) markArchiveCall(c);
+        if (next === undefined || archive.atLoad[nextFile]!.has(next.id)) continue;
+        if (depth + 1 > MAX_CALL_DEPTH) {
+          archive.tooDeep[at]!.add(c.id);
+          continue;
+        }
+        archive.atLoad[nextFile]!.set(next.id, unitName(start));
+        queue.push([nextFile, next, depth + 1]);
+      }
+      // Operators on objects of archive classes run the classes' special methods.
+      for (const u of usesByMethod[at]!.get(fn.id) ?? []) {
+        for (const { cls, fn: next } of followUse(archive, at, u).runs) {
+          operatorCallees.add(`${cls.file}:${next.id}`);
+          if (archive.atLoad[cls.file]!.has(next.id)) continue;
+          if (depth + 1 > MAX_CALL_DEPTH) {
+            archive.tooDeepUses[at]!.add(u.span.startIndex);
+            continue;
           }
-          // Operators on objects of archive classes run the classes' special methods.
-          for (const u of usesByMethod[at]!.get(fn.id) ?? []) {
-            for (const { cls, fn: next } of followUse(archive, at, u).runs) {
-              operatorCallees.add(`${cls.file}:${next.id}`);
-              if (archive.atLoad[cls.file]!.has(next.id)) continue;
-              if (depth + 1 > MAX_CALL_DEPTH) {
-                archive.tooDeepUses[at]!.add(u.span.startIndex);
-                continue;
-              }
-              archive.atLoad[cls.file]!.set(next.id, start.qualifiedName);
-              queue.push([cls.file, next, depth + 1]);
-            }
-          }
+          archive.atLoad[cls.file]!.set(next.id, unitName(start));
+          queue.push([cls.file, next, depth + 1]);
         }
       }
     }
@@ -2902,36 +3102,17 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
           if (archive.atLoad[cls.file]!.has(next.id))
             calls.push({ span: u.span, callee: `${cls.file}:${next.id}`, times });
       }
-      units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, scans, calls });
+      units.set(`${file}:${id}`, { file, name: unitName(fn), loops, sized, scans, calls });
     }
   });
-  const roots: string[] = [];
-  archive.methodsByClass.forEach((byClass, file) => {
-    for (const methods of byClass.values())
-      for (const name of LOAD_METHODS) {
-        const m = methods.get(name);
-        if (m !== undefined) roots.push(`${file}:${m.id}`);
-      }
-  });
+  const roots = loadRoots(archive).map(([file, fn]) => `${file}:${fn.id}`);
   const out = archiveCostSignals(units, roots);
   ARCHIVE_COST.set(archive, out);
   return out;
 }
 
 /** Operators that scan their first operand (a list, string or tensor) element by element in native code. */
-const SCAN_OPS: ReadonlySet<string> = new Set([
-  'aten::count',
-  'aten::__contains__',
-  'aten::index',
-  'aten::remove',
-  'aten::find',
-  'aten::rfind',
-  'aten::replace',
-  'aten::split',
-  'aten::rsplit',
-  'aten::partition',
-  'aten::rpartition',
-]);
+const SCAN_OPS: ReadonlySet<string> = new Set([...TABLE.stringSearch, 'aten::__contains__', 'aten::remove']);
 
 /**
  * Whether a call scans a container or string the archive stores or the load computes (`torch.count(xs, x)`,
@@ -3050,14 +3231,14 @@ function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, self
     access.root.name === '__torch__' &&
     access.steps.every((s) => s.kind === 'attr')
   ) {
-    const fn = archive.functions.get(c.callee.raw.replace(/\s+/g, ''));
+    const fn = archive.functions.get(functionKey(c.callee.raw.replace(/\s+/g, '')));
     if (fn !== undefined) return { kind: 'archive-function', fn };
   }
   // The printer often binds the function to a local name first (`_0 = __torch__.a.helper` … `_0(x, )`).
   if (access?.root.kind === 'name' && access.steps.length === 0 && !PRINTED_BUILTINS.has(access.root.name)) {
     const q = functionAlias(archive.files[file]!.mod, access.root.name, c.scopeId);
     if (q !== undefined) {
-      const fn = archive.functions.get(q);
+      const fn = archive.functions.get(functionKey(q));
       return fn !== undefined
         ? { kind: 'archive-function', fn }
         : {
@@ -3129,7 +3310,7 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unchecked} ` +
+            `${runsAtLoad(c.callee.raw, unitName(method))}: ${unchecked} ` +
               (TABLE.unchecked[unchecked] === 'positions'
                 ? 'reads positions (indices, offsets, lengths, pivots or class targets) from a tensor operand and ' +
                   'is not proved to check them against what they index'
@@ -3150,7 +3331,7 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unreviewed} is not in a family of operators a load ` +
+            `${runsAtLoad(c.callee.raw, unitName(method))}: ${unreviewed} is not in a family of operators a load ` +
               'may run (tensor construction, views, elementwise math, reductions, comparisons, checked indexing, ' +
               'metadata, container and string builtins, quantized weight packing); internal kernels and helpers, ' +
               'backward kernels, observer and fake-quantize helpers, samplers and backend kernels trust the integers ' +
@@ -3185,8 +3366,8 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: the method it calls is ` +
-              `${MAX_CALL_DEPTH} calls deep from ${root ?? method.qualifiedName} and is not followed further, so what it runs is not known.`,
+            `${runsAtLoad(c.callee.raw, unitName(method))}: the method it calls is ` +
+              `${MAX_CALL_DEPTH} calls deep from ${root ?? unitName(method)} and is not followed further, so what it runs is not known.`,
             'high',
             { kind: 'load-operation-unfollowed', method: method.qualifiedName, callee: c.callee.raw, runsAtLoad: true },
           ),
@@ -3198,10 +3379,10 @@ export function detectTorchScriptLoadCode(
       if (v.kind === 'archive-function') continue;
       const where =
         root === undefined
-          ? `in ${method.qualifiedName}, which runs when the model (or that method) is called`
-          : root === method.qualifiedName
-            ? `in ${method.qualifiedName}, which torch.jit.load runs while loading the archive (torch.load with weights_only=True hands a TorchScript archive to torch.jit.load, so it runs there too)`
-            : `in ${method.qualifiedName}, which ${root} calls while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it)`;
+          ? `in ${unitName(method)}, which runs when the model (or that method) is called`
+          : root === unitName(method)
+            ? `in ${unitName(method)}, which torch.jit.load runs while loading the archive (torch.load with weights_only=True hands a TorchScript archive to torch.jit.load, so it runs there too)`
+            : `in ${unitName(method)}, which ${root} calls while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it)`;
       let message: string;
       let confidence: Confidence;
       const details: CodeSignal['details'] = { method: method.qualifiedName, runsAtLoad: root !== undefined };
@@ -3264,15 +3445,43 @@ export function detectTorchScriptLoadCode(
     if (why !== undefined)
       push(broadcastSignal(o.span, o.text, `the operator ${o.operator}`, 'it', loadWhere(method, root), method, why));
   }
+  // The operator forms of string comparisons and membership (`s == k`, `k in xs`) read stored strings as their calls do.
+  const textSignal = (span: SourceSpan, text: string, scopeId: number, op: string, operands: ExpressionFact[]) => {
+    const method = loadUnitOf(fns, scopeId);
+    const root = method === undefined ? undefined : atLoad.get(method.id);
+    if (method === undefined || root === undefined) return;
+    const why = storedTextRead(
+      op,
+      operands.map((e) => storedTextOf(mod, e, scopeId)),
+    );
+    if (why !== undefined)
+      push(
+        signalAt('TORCH-SCRIPT-CUSTOM-OP', span, text, `${text} ${loadWhere(method, root)}: ${why}.`, 'high', {
+          kind: 'load-work-product',
+          method: method.qualifiedName,
+          operator: op,
+          runsAtLoad: true,
+        }),
+      );
+  };
+  for (const o of mod.operators) {
+    const op = TEXT_INFIX.get(o.operator);
+    if (op !== undefined) textSignal(o.span, o.text, o.scopeId, op, [o.left, o.right]);
+  }
+  for (const u of mod.protocolUses)
+    if (u.kind === 'contains') textSignal(u.span, u.text, u.scopeId, 'aten::__contains__', [u.operand]);
   pushWorkSignals(mod, atLoad, callsByMethod, push, bindingIn(index));
   for (const s of archiveCost(index).get(file) ?? []) push(s);
   const loadMethodOf = (scopeId: number): string | undefined => {
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];
-    return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;
+    return m !== undefined && atLoad.has(m.id) ? unitName(m) : undefined;
   };
   for (const s of loadDivisionSignals(mod, loadMethodOf, (e, scopeId) => storedInts(mod, e, scopeId))) push(s);
   // Constant folding while the archive compiles: operators on constants run at load in every method.
-  const methodOf = (scopeId: number): string | undefined => (owningMethod(fns, scopeId) ?? fns[scopeId])?.qualifiedName;
+  const methodOf = (scopeId: number): string | undefined => {
+    const m = owningMethod(fns, scopeId) ?? fns[scopeId];
+    return m === undefined ? undefined : unitName(m);
+  };
   for (const s of foldedSignals(mod, methodOf)) push(s);
   // An operand whose size the code fixes: a constant, or a constant-shape construction.
   // A local name counts when every binding of it in its scope is one (the largest of them).
@@ -3318,7 +3527,7 @@ function pushWorkSignals(
   }
   for (const [methodId, root] of atLoad) {
     const method = fns[methodId]!;
-    const where = `in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === method.qualifiedName ? '' : `; reached from ${root}`})`;
+    const where = `in ${unitName(method)}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === unitName(method) ? '' : `; reached from ${root}`})`;
     const loops = loopsByScope.get(methodId) ?? [];
     const bounds = loops.map((l) => loopBound(mod, l));
     loops.forEach((loop, i) => {
@@ -3380,6 +3589,9 @@ function pushWorkSignals(
       if (windowed !== undefined) push(workSignal('load-work-window', windowed));
       const search = stringSearchCall(mod, c);
       if (search !== undefined) push(workSignal('load-work-product', search));
+      const op = calledOperator(c)?.op;
+      const text = op === undefined ? undefined : storedTextRead(op, callTexts(mod, c));
+      if (text !== undefined) push(workSignal('load-work-product', text));
       for (const why of [valueWorkCall(c), valueSizedCall(mod, c)])
         if (why !== undefined) push(workSignal('load-work-argument', why));
       const called = calledOperator(c);
@@ -3440,11 +3652,15 @@ function stringSearchCall(mod: PythonModule, call: CallSite): string | undefined
   if (call.hasStarArgs || call.hasStarStarKwargs) return `${called.op} with unpacked arguments`;
   const hay = called.valueForm ? undefined : call.positional[0];
   const args = called.valueForm ? call.positional : call.positional.slice(1);
-  const needle = args[0] ?? call.keywords.find((k) => k.name === 'substr' || k.name === 'separator')?.value;
+  const needle =
+    args[0] ?? call.keywords.find((k) => k.name === 'substr' || k.name === 'separator' || k.name === 'chars')?.value;
   if (needle === undefined || needle.constant?.type === 'none') return undefined;
   // Not a string search: a number or tensor argument (`t.split(2)`, `torch.count(xs, 0)` on a list).
   if (needle.constant !== undefined && needle.constant.type !== 'str') return undefined;
   if (provenNotSequence(mod, needle, call.scopeId, false)) return undefined;
+  // A list searched for an item (`xs.count(k)`, printed `torch.count(xs, k)` as the string search is) compares items:
+  // a scan, charged as one (scansStored, storedTextRead), with no pattern to be empty.
+  if (hay !== undefined && /^List\[/.test(annotatedType(mod, hay, call.scopeId) ?? '')) return undefined;
   const name = called.op.slice(called.op.indexOf('::') + 2);
   // `count`, `replace` and `rsplit` never end on an empty pattern, whatever the searched string: the pattern must be
   // a constant that is not empty.
@@ -3455,6 +3671,17 @@ function stringSearchCall(mod: PythonModule, call: CallSite): string | undefined
   if (hay !== undefined && (hay.constant?.type === 'str' || provenNotSequence(mod, hay, call.scopeId, false)))
     return undefined;
   if (needle.constant?.type === 'str' && needle.constant.value.length <= SHORT_NEEDLE) return undefined;
+  // Lengths the stored state gives (or constants): the product of the searched characters and the needle's.
+  const receiver = call.callee.access;
+  const hayText =
+    hay !== undefined
+      ? storedTextOf(mod, hay, call.scopeId)
+      : receiver?.root.kind === 'name' && receiver.steps.length === 1
+        ? namedText(mod, receiver.root.name, call.scopeId, 0)
+        : undefined;
+  const needleText = storedTextOf(mod, needle, call.scopeId);
+  if (hayText !== undefined && needleText !== undefined && hayText.chars * needleText.longest <= STORED_TEXT_PRODUCT)
+    return undefined;
   return (
     `${called.op} searches one string for another whose lengths the stored state or the load chooses; the ` +
     `runtime's search takes the product of the two lengths (a stored haystack of 4 Mi characters and a needle of ` +
@@ -3462,9 +3689,57 @@ function stringSearchCall(mod: PythonModule, call: CallSite): string | undefined
   );
 }
 
+/** The product of two stored lengths a string search at load may take (as for one folded from constants). */
+const STORED_TEXT_PRODUCT = 1 << 22;
+/** The characters of stored strings one operation at load may read, over the loop around it. */
+const STORED_TEXT_READ = 2 ** 28;
+/** String operators that read no character of their operands. */
+const TEXT_FREE = new Set(['aten::len', 'aten::__getitem__', 'aten::__is__', 'aten::__isnot__', 'aten::append']);
+
+/**
+ * The characters a call at load reads from strings the archive stores, when more than STORED_TEXT_READ: a string
+ * operator (the load table's `stringWork`) given a stored list of strings reads every item (a scan such as
+ * `k in xs` or `xs.count(k)` compares each with the key), and one given an item of a stored list (`s == k` for `s` of
+ * a loop over the list, as the printer writes `torch.eq(s, k)`) reads each item once per turn of that loop. torch's
+ * pickler writes a string repeated in a list once and refers to it again, and the unpickler shares it, so 4 Mi
+ * references to one 1 MiB string are a 10 MB record whose scan compares 2^42 characters: the charge is the length
+ * of every reference. The reason, or undefined.
+ */
+function storedTextRead(op: string, operands: readonly (StoredText | undefined)[]): string | undefined {
+  if (TEXT_FREE.has(op) || TABLE.stringWork?.[op] === undefined) return undefined;
+  let most = 0;
+  for (const t of operands) if (t !== undefined) most = Math.max(most, t.list?.chars ?? (t.count > 1 ? t.chars : 0));
+  if (most <= STORED_TEXT_READ) return undefined;
+  return (
+    `${op} compares strings the archive stores, ${most.toExponential(2)} characters over the items of a stored list ` +
+    `(each reference to a string the pickle shares counts its whole length), more than ${STORED_TEXT_READ} ` +
+    'characters: the archive chooses how long the load runs'
+  );
+}
+
+/** The string operators the infix operators compile to. */
+const TEXT_INFIX: ReadonlyMap<string, string> = new Map([
+  ['==', 'aten::eq'],
+  ['!=', 'aten::ne'],
+  ['<', 'aten::lt'],
+  ['<=', 'aten::le'],
+  ['>', 'aten::gt'],
+  ['>=', 'aten::ge'],
+  ['+', 'aten::add'],
+]);
+
+/** The stored text of a call's operands, its value-form receiver included. */
+function callTexts(mod: PythonModule, c: CallSite): (StoredText | undefined)[] {
+  const out = [...c.positional, ...c.keywords.map((k) => k.value)].map((e) => storedTextOf(mod, e, c.scopeId));
+  const r = c.callee.access;
+  if (r?.root.kind === 'name' && r.steps.length === 1 && isValueForm(c))
+    out.push(namedText(mod, r.root.name, c.scopeId, 0));
+  return out;
+}
+
 /** Where a method run at load runs, for a finding's message. */
 function loadWhere(method: FunctionFact, root: string): string {
-  return `in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === method.qualifiedName ? '' : `; reached from ${root}`})`;
+  return `in ${unitName(method)}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === unitName(method) ? '' : `; reached from ${root}`})`;
 }
 
 /** The opening of a finding on a call in a method the load runs. */

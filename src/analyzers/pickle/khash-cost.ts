@@ -122,12 +122,12 @@ function shapeCount(shape: PyVal): number | undefined {
 }
 
 /** Counts `v` put in list `t` (ListV.n, ListV.nonText), where the VM made `t` and counts its items. */
-export function countItems(t: ListV, v: PyVal): void {
+export function countItems(t: ListV, v: PyVal, text: boolean): void {
   if (t.n === undefined) return;
   if (t.n < 31 && typeof v === 'object' && v.k === K.None) t.nones = (t.nones ?? 0) | (1 << t.n);
   t.n++;
   if (typeof v !== 'string' && !(typeof v === 'object' && v.k === K.Str)) t.nonText = true;
-  countText(t, v);
+  if (text) countText(t, v);
 }
 
 /** Adds the length of a str item to the characters a list holds (ListV.chars, longest, textLost). */

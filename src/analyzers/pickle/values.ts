@@ -231,6 +231,11 @@ export interface SetV {
 export interface GlobalV {
   readonly k: K.Global;
   readonly imp: ImportFact;
+  /**
+   * The name is a Python class a pack admits as one (a heap type: its instances are freed under CPython's trashcan,
+   * nesting.ts), set where the VM makes the value; unset elsewhere.
+   */
+  readonly heap?: boolean;
 }
 /** The result of an invocation (instance, call result). */
 export interface ObjV {

@@ -1508,9 +1508,8 @@ class PickleVm implements ModelContext {
    * no level to a chain of unguarded containers (nesting.ts). torch's C++ unpickler makes no Python objects.
    */
   private guardedObj(v: ObjV): boolean {
-    if (this.containerLevels) return false;
     const c = v.callee;
-    return typeof c === 'object' && c.k === K.Global && isHeapTypeClass(c.imp.canonical);
+    return typeof c === 'object' && c.k === K.Global && c.heap === true;
   }
 
   /** `target` holds objects `n` levels deep (one more when it is an object itself, unless its class is guarded). */
@@ -1796,7 +1795,7 @@ class PickleVm implements ModelContext {
   private globalOf(fact: ImportFact): GlobalV {
     let v = this.globals.get(fact);
     if (v === undefined) {
-      v = { k: K.Global, imp: fact };
+      v = { k: K.Global, imp: fact, heap: this.containerLevels ? false : isHeapTypeClass(fact.canonical) };
       if (nativeStateHook(fact.canonical) !== undefined) (this.nativeNamed ??= new Set()).add(fact.canonical);
       if (fact.canonical === 'numpy.dtype') this.namesDtype = true;
       if (Object.hasOwn(GENSIM_LOADS, fact.canonical)) this.gensimLoads = true;
@@ -1997,8 +1996,7 @@ class PickleVm implements ModelContext {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         this.scalarValueChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
         this.arrayArgsChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
-        this.translationProxyChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
-        this.strArgsChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
+        this.argShapeChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
         if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
@@ -2021,8 +2019,7 @@ class PickleVm implements ModelContext {
         this.newEmptyChecked(canonical, args, kwargs);
         this.scalarValueChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
         this.arrayArgsChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
-        this.translationProxyChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
-        this.strArgsChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
+        this.argShapeChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
         if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkNewCodec(this.effectHost, canonical, args, kwargs);
@@ -2297,12 +2294,19 @@ class PickleVm implements ModelContext {
    * 'array-args': quantile-forest's QuantileForest, whose constructor checks its array arguments' types and takes the
    * truth value of its flag, which would run an object's class's __bool__ or __len__).
    */
+  /** The argument shapes of the history checks 'str-args' and 'translation-proxy' (one lookup of the class's checks). */
+  private argShapeChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
+    const checks = historyChecks(canonical);
+    if (checks.length === 0) return;
+    if (checks.includes('str-args')) this.strArgsChecked(canonical, args, kwargs);
+    if (checks.includes('translation-proxy')) this.translationProxyChecked(canonical, args, kwargs);
+  }
+
   /**
    * A call (or NEWOBJ) of a class a history pack admits only with str arguments (HistoryCheck 'str-args': a path
    * class, whose constructor takes os.fspath of each argument, running the __fspath__ of any other object's class).
    */
   private strArgsChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
-    if (!historyChecks(canonical).includes('str-args')) return;
     const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
     const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
     const other = items?.find((x) => !isStr(x));
@@ -2322,7 +2326,6 @@ class PickleVm implements ModelContext {
    * argument, and its string form calls the stored function on the stored arguments.
    */
   private translationProxyChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
-    if (!historyChecks(canonical).includes('translation-proxy')) return;
     const p = translationProxyArgsProblem(args, kwargs);
     if (p !== undefined)
       this.anomaly(
@@ -3728,7 +3731,7 @@ class PickleVm implements ModelContext {
           const t = this.stack[len - 1]!;
           if (typeof t === 'object' && t.k === K.List) {
             if (this.keep) t.items?.push(v);
-            countItems(t, v);
+            countItems(t, v, this.containerLevels);
             this.listed(t, v);
             keepObj(t, v, this.answers);
           }
@@ -3748,7 +3751,7 @@ class PickleVm implements ModelContext {
           if (typeof target === 'object' && target.k === K.List) {
             // List contents are not kept (except in value-keeping mode): only the hash cost they hold is.
             if (this.keep && target.items) for (let i = x; i < this.sp; i++) target.items.push(this.stack[i]!);
-            for (let i = x; i < this.sp; i++) countItems(target, this.stack[i]!);
+            for (let i = x; i < this.sp; i++) countItems(target, this.stack[i]!, this.containerLevels);
             for (let i = x; i < this.sp; i++) {
               this.listed(target, this.stack[i]!);
               keepObj(target, this.stack[i]!, this.answers);
@@ -4099,7 +4102,7 @@ class PickleVm implements ModelContext {
           const item = st[sp - 1]!;
           if (typeof item === 'object' && item.k === K.Obj && !holdsLeaf(t, this.nestBound)) break loop;
           keepObj(t, st[sp - 1]!, this.answers);
-          countItems(t, st[sp - 1]!);
+          countItems(t, st[sp - 1]!, this.containerLevels);
           sp--;
           p += 1;
           break;
@@ -4120,7 +4123,7 @@ class PickleVm implements ModelContext {
           }
           if (objs && !holdsLeaf(t, this.nestBound)) break loop;
           for (let i = x; i < sp; i++) keepObj(t, st[i]!, this.answers);
-          for (let i = x; i < sp; i++) countItems(t, st[i]!);
+          for (let i = x; i < sp; i++) countItems(t, st[i]!, this.containerLevels);
           marks.pop();
           fence = below;
           sp = x;
@@ -4255,7 +4258,7 @@ class PickleVm implements ModelContext {
             list.nones = (list.nones ?? 0) | (1 << i);
         for (const it of items) {
           if (typeof it !== 'string' && !(typeof it === 'object' && it.k === K.Str)) list.nonText = true;
-          countText(list, it);
+          if (this.containerLevels) countText(list, it);
           this.listed(list, it);
           keepObj(list, it, this.answers);
         }

@@ -19,6 +19,7 @@ import {
   type FoldEnv,
 } from './template-fold.js';
 import { DATA_CHARS, DATA_ENTRIES, MAX_RENDER_ITERATIONS, MAX_RENDER_OUTPUT, renderCost } from './template-cost.js';
+import { parserLiterals, tupleLiterals, withTupleMarkers } from './template-literals.js';
 import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 
 export type TemplateSignalKind =
@@ -304,11 +305,12 @@ export async function analyzeChatTemplate(text: string): Promise<TemplateAnalysi
   templateParses.chars += text.length;
   let program: JNode;
   try {
-    program = parse(
-      withoutRecursiveMarks(
-        tokenize(keepGenerationBlocks(rawAsText(text)), { lstrip_blocks: true, trim_blocks: true }),
-      ),
-    ) as unknown as JNode;
+    const tokens = withoutRecursiveMarks(
+      tokenize(keepGenerationBlocks(parserLiterals(rawAsText(text))), { lstrip_blocks: true, trim_blocks: true }),
+    );
+    program = tupleLiterals(
+      parse(withTupleMarkers(tokens, (t, value) => ({ ...t, type: 'Identifier', value }))) as unknown as JNode,
+    );
   } catch (e) {
     const parseError = e instanceof Error ? e.message : String(e);
     return { parsed: false, parseError, signals: tokenCheck(text) };

@@ -12,6 +12,7 @@ import { callerEdges, filterCost } from './template-filter-cost.js';
 import {
   blockGrowthFactor,
   growthFactor,
+  heldMethodCalls,
   indirectFilters,
   METHOD_NAMES,
   RENDERER_GLOBALS,
@@ -108,6 +109,90 @@ function pushAll(stack: unknown[], items: readonly unknown[]): void {
   for (const item of items) stack.push(item);
 }
 
+/** The filters that make a number of a number or a text: jinja2's int, float, round and abs. */
+const NUMERIC_FILTERS: ReadonlySet<string> = new Set(['int', 'float', 'round', 'abs']);
+
+/** The characters Python's str.isspace() accepts, which int() and float() strip from text. */
+const PY_SPACE: ReadonlySet<number> = new Set([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
+  0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+
+/**
+ * A number CPython reads from text as jinja2's int and float filters do (int(text) first for int, then
+ * float(text)): surrounding whitespace, a sign, digits with single underscores between them, a fraction, an
+ * exponent, inf and nan. Undefined for text it cannot read (the filter then gives its default); text holding digits
+ * of another script is also undefined (CPython reads them, this analysis does not), so a caller of this treats it as
+ * unknown.
+ */
+function pyTextNumber(text: string, asInt: boolean): number | 'default' | undefined {
+  const chars = [...text];
+  const space = (c: string): boolean => PY_SPACE.has(c.codePointAt(0)!);
+  let a = 0;
+  let b = chars.length;
+  while (a < b && space(chars[a]!)) a++;
+  while (b > a && space(chars[b - 1]!)) b--;
+  const s = chars.slice(a, b).join('').toLowerCase();
+  if (chars.some((c) => c.codePointAt(0)! > 0x7f && !space(c))) return undefined;
+  const digits = '\\d+(?:_\\d+)*';
+  if (asInt && new RegExp(`^[+-]?${digits}$`).test(s)) return Number(s.replace(/_/g, ''));
+  if (/^[+-]?(?:inf|infinity|nan)$/.test(s))
+    return asInt ? undefined : s.includes('n') && !s.includes('i') ? 0 : Infinity;
+  if (new RegExp(`^[+-]?(?:${digits}(?:\\.(?:${digits})?)?|\\.${digits})(?:e[+-]?${digits})?$`).test(s)) {
+    const v = Number(s.replace(/_/g, ''));
+    return asInt ? (Number.isFinite(v) ? Math.trunc(v) : undefined) : v;
+  }
+  return 'default';
+}
+
+/** Python's round(x, 0): to the nearest integer, a half to the even one. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * `x|int`, `x|float`, `x|round(…)` and `x|abs` over what x may be: a number the template states or makes from its
+ * constants (a literal, text it writes, arithmetic of them) is folded as jinja2 computes it; one read from the caller
+ * stays the caller's; anything else is unknown. A constant is never taken for the caller's data.
+ */
+function numericFilter(n: JNode, name: string, env: FoldEnv, seen: Set<string>, depth: number): IntValue {
+  const operand = n['operand'] as JNode;
+  const f = n['filter'] as JNode;
+  const args = f.type === 'CallExpression' ? ((f['args'] as JNode[]) ?? []) : [];
+  const text = name === 'int' || name === 'float' ? foldString(operand, env) : undefined;
+  if (text && text.values.length && !text.unknown && !text.safe && !text.items && !text.list) {
+    // Text the template writes: read as CPython reads it (a base other than 10 is not modelled).
+    if (name === 'int' && args.length) return undefined;
+    let most = 0;
+    for (const t of text.values) {
+      const x = pyTextNumber(t, name === 'int');
+      if (x === undefined) return undefined;
+      const num = x === 'default' ? 0 : x;
+      if (!Number.isFinite(num)) return undefined;
+      most = Math.max(most, Math.abs(num));
+    }
+    return most;
+  }
+  const v = intValue(operand, env, seen, depth + 1);
+  if (typeof v !== 'number') return v;
+  if (!Number.isFinite(v)) return undefined;
+  switch (name) {
+    case 'int':
+      return Math.trunc(v);
+    case 'abs':
+      return Math.abs(v);
+    case 'round': {
+      const p = args[0] && args[0].type !== 'KeywordArgumentExpression' ? intOf(args[0]) : 0;
+      if (p === undefined || p !== 0) return v;
+      const method = args[1] ? foldString(args[1], env).values[0] : 'common';
+      return method === 'floor' ? Math.floor(v) : method === 'ceil' ? Math.ceil(v) : roundHalfEven(v);
+    }
+    default:
+      return v;
+  }
+}
+
 /** An integer the template states (literal arithmetic, variables set to one), 'data' from the caller, or unknown. */
 function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): IntValue {
   if (depth > MAX_NESTING) return undefined;
@@ -125,11 +210,22 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth =
         // The length of a list the caller passes is its entry count, not a string's length.
         return isRequestList(n['operand'] as JNode, env) ? 'entries' : 'data';
       }
-      if (name === 'int' || name === 'wordcount') {
+      if (NUMERIC_FILTERS.has(name)) return numericFilter(n, name, env, seen, depth);
+      if (name === 'wordcount') {
         const o = foldString(n['operand'] as JNode, env);
         if (o.safe && !o.unknown && !o.items && o.values.length === 0) return 'data';
       }
       return undefined;
+    }
+    case 'FloatLiteral': {
+      const v = n['value'] as number;
+      return Number.isFinite(v) ? v : undefined;
+    }
+    case 'UnaryExpression': {
+      const sign = (n['operator'] as { value?: string })?.value;
+      const v = intValue(n['argument'] as JNode, env, seen, depth + 1);
+      if (sign === '+') return v;
+      return sign === '-' && typeof v === 'number' ? -v : sign === '-' ? v : undefined;
     }
     case 'Identifier': {
       const name = n['value'] as string;
@@ -142,6 +238,8 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth =
       seen.add(name);
       let max: IntValue = 0;
       for (const d of defs) {
+        // A macro parameter left undefined is no number: jinja2 refuses to count or pad by it.
+        if (d.kind === 'none') continue;
         if (d.kind !== 'value') return undefined;
         const v = intValue(d.node, env, seen, depth + 1);
         if (v === undefined) return undefined;
@@ -164,8 +262,10 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth =
       const a = intValue(n['left'] as JNode, env, seen, depth + 1);
       const b = intValue(n['right'] as JNode, env, seen, depth + 1);
       if (a === undefined || b === undefined) return undefined;
-      if (typeof a !== 'number' || typeof b !== 'number') return requestArithmetic(op, a, b);
+      if (typeof a !== 'number' || typeof b !== 'number') return requestArithmetic(op === '/' ? '//' : op, a, b);
       switch (op) {
+        case '/':
+          return b === 0 ? undefined : a / b;
         case '+':
           return a + b;
         case '-':
@@ -1572,7 +1672,11 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       });
   }
   // Filters applied by name (`map('f')`, `{% filter f %}`) are checked as the filter expressions they amount to.
-  const indirect = indirectFilters(all, env, macros, growthModel);
+  // A call that may call a bound method the template holds is checked as that method called where it stands.
+  const indirect = [
+    ...indirectFilters(all, env, macros, growthModel),
+    ...heldMethodCalls(all, program, env, macros, growthModel),
+  ];
   // Integer powers and big-integer arithmetic are paid together: Jinja folds constant expressions when it compiles
   // the template, so every one written costs once whatever loop holds it.
   let powerBitsTotal = 0;

@@ -1415,8 +1415,9 @@ export function renderWork(
   };
 
   const collidingWhat = (k: number): string =>
-    `${k === Infinity ? 'unboundedly many' : k} integers that may share one hash (CPython hashes an int ` +
-    'modulo 2^61 - 1, so multiples of that prime collide and each is compared with every other one of its class)';
+    `${k === Infinity ? 'unboundedly many' : k} integers or tuples that may share one hash (CPython hashes an int ` +
+    "modulo 2^61 - 1 and mixes a tuple's item hashes by steps that can be inverted, so chosen values collide and " +
+    'each is compared with every other one of its class)';
 
   const structuralWork = (n: JNode, loops: readonly Loop[]): void => {
     if (n.type === 'UnaryExpression') return;

@@ -527,10 +527,12 @@ function hashOf(n: JNode, env: FoldEnv, depth = 0): { value: string; hash: strin
     // A tuple of items whose hashes are known exactly hashes as CPython computes it; one with an item whose hash is
     // fixed but not known here may share a hash with any other.
     const xs = n['value'] as JNode[];
+    // With one item not known and the others known, the hash is a one-to-one function of that item's hash: such
+    // tuples share a hash only when that item does (an integer below 2^61 - 1 hashes as itself).
     const items = xs.map((x) => hashOf(x, env, depth + 1));
     if (items.some((x) => x === 'wild')) return 'wild';
-    if (items.some((x) => x === undefined))
-      return xs.length >= 2 && xs.every((x) => fixedHash(x, env, depth + 1)) ? 'wild' : undefined;
+    const open = items.filter((x) => x === undefined).length;
+    if (open > 0) return open >= 2 && xs.every((x) => fixedHash(x, env, depth + 1)) ? 'wild' : undefined;
     const parts = items as { value: string; hash: string }[];
     return {
       value: `(${parts.map((x) => x.value).join(',')})`,
@@ -581,6 +583,18 @@ function fixedHash(n: JNode, env: FoldEnv, depth: number): boolean {
     return true;
   if (n.type === 'TupleLiteral') return (n['value'] as JNode[]).every((x) => fixedHash(x, env, depth + 1));
   if (n.type === 'UnaryExpression') return fixedHash(n['argument'] as JNode, env, depth + 1);
+  if (n.type === 'BinaryExpression')
+    return (
+      ['+', '-', '*', '//', '%', '**', '/'].includes((n['operator'] as { value?: string })?.value ?? '') &&
+      fixedHash(n['left'] as JNode, env, depth + 1) &&
+      fixedHash(n['right'] as JNode, env, depth + 1)
+    );
+  if (n.type === 'Identifier') {
+    // A loop index over a range, or a name set only to such values.
+    const defs = env.vars.get(n['value'] as string);
+    if (defs?.length && defs.every((d) => d.kind === 'iter' && isRangeCall(d.node, env))) return true;
+    if (defs?.length && defs.every((d) => d.kind === 'value' && fixedHash(d.node, env, depth + 1))) return true;
+  }
   return typeof intValue(n, env) === 'number';
 }
 const FIXED_CONSTANTS: ReadonlySet<string> = new Set(['true', 'false', 'True', 'False', 'none', 'None']);

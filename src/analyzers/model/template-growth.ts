@@ -1078,9 +1078,14 @@ export function heldMethodCalls(
 ): JNode[] {
   const methods = heldMethods(program, env, m);
   if (!methods.length) return [];
+  // A filter or test written with arguments is a call node of the filter, not a call of a value.
+  const filters = new Set<unknown>();
+  for (const n of all)
+    if (n.type === 'FilterExpression' || n.type === 'FilterStatement') filters.add(n['filter']);
+    else if (n.type === 'TestExpression') filters.add(n['test']);
   const out: JNode[] = [];
   for (const n of all) {
-    if (!mayCallHeldMethod(n, env, macros)) continue;
+    if (filters.has(n) || !mayCallHeldMethod(n, env, macros)) continue;
     for (const method of calleeMethods(n['callee'] as JNode, env, macros, methods) ?? methods) {
       const synthetic: JNode = { type: 'CallExpression', callee: method, args: n['args'] };
       standsFor.set(synthetic, n);

@@ -320,17 +320,24 @@ function buildMember(
 
 /** Symlinks followed at most while resolving one path (the kernel's limit is 40). */
 const MAX_LINK_HOPS = 40;
+/** Path parts resolved at most over one archive's links; a link not judged within it is reported. */
+const MAX_LINK_STEPS = 4_000_000;
 
 /**
  * Where `path` (relative to the extraction folder) lands once the symlinks extracted so far are followed, as
  * os.path.realpath resolves it: the path's parts inside the folder, or undefined when it leaves the folder (a `..`
  * past its top, an absolute link target, or more than MAX_LINK_HOPS links).
  */
-function resolveInside(path: string, links: ReadonlyMap<string, string>): string[] | undefined {
+function resolveInside(
+  path: string,
+  links: ReadonlyMap<string, string>,
+  budget: { steps: number },
+): string[] | undefined {
   const done: string[] = [];
   const todo = path.split('/').reverse();
   let hops = 0;
   while (todo.length) {
+    if (--budget.steps < 0) return undefined;
     const part = todo.pop()!;
     if (part === '' || part === '.') continue;
     if (part === '..') {
@@ -371,13 +378,20 @@ function symlinkFindings(entries: readonly TarEntry[]): Map<TarEntry, string> {
       .split('/')
       .filter((p) => p && p !== '.')
       .join('/');
-  const judge = (e: TarEntry, all: ReadonlyMap<string, string>): string | undefined => {
+  const budget = { steps: MAX_LINK_STEPS };
+  const judge = (e: TarEntry, all: Map<string, string>): string | undefined => {
     const target = e.linkName ?? '';
     if (unsafeLinkTarget(target)) return `symlink to the absolute path ${JSON.stringify(target)}`;
-    const dir = key(e.name).split('/').slice(0, -1).join('/');
-    const without = new Map(all);
-    without.delete(key(e.name));
-    if (!resolveInside(dir ? `${dir}/${target}` : target, without))
+    const name = key(e.name);
+    const dir = name.split('/').slice(0, -1).join('/');
+    // The link itself is not in place while its own target is resolved.
+    const own = all.get(name);
+    all.delete(name);
+    const inside = resolveInside(dir ? `${dir}/${target}` : target, all, budget);
+    if (own !== undefined) all.set(name, own);
+    if (budget.steps < 0)
+      return `symlink to ${JSON.stringify(target)} not resolved within ${MAX_LINK_STEPS} path steps over the archive's links`;
+    if (!inside)
       return `symlink to ${JSON.stringify(target)} resolves outside the extraction folder (tarfile's data filter refuses it; an unfiltered extraction writes through it)`;
     return undefined;
   };

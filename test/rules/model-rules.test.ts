@@ -126,11 +126,18 @@ const INVALID: Case[] = [
     says: '__class__',
   },
   {
-    name: 'unparseable template (() tuple): token-level fallback says so',
+    name: 'unparseable template (a named string escape): token-level fallback says so',
+    file: 'chat_template.jinja',
+    bytes: () => text("{{ '\\N{DIGIT ZERO}'.__class__.__base__.__subclasses__() }}"),
+    rule: 'MODEL-TEMPLATE-INJECTION',
+    says: 'could not parse',
+  },
+  {
+    name: 'the empty tuple as jinja2 reads it: the internal it reaches is named',
     file: 'chat_template.jinja',
     bytes: () => text('{{ ().__class__.__base__.__subclasses__() }}'),
     rule: 'MODEL-TEMPLATE-INJECTION',
-    says: 'could not parse',
+    says: 'attribute .__class__',
   },
   {
     name: 'attr() with a computed name',

@@ -19,6 +19,7 @@ import {
   type FoldEnv,
 } from './template-fold.js';
 import { DATA_CHARS, DATA_ENTRIES, MAX_RENDER_ITERATIONS, MAX_RENDER_OUTPUT, renderCost } from './template-cost.js';
+import { parserLiterals, tupleLiterals, withTupleMarkers } from './template-literals.js';
 import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 
 export type TemplateSignalKind =
@@ -295,6 +296,19 @@ export function rawAsText(text: string): string {
   return done === 0 ? text : out + text.slice(done);
 }
 
+/**
+ * The syntax tree of a template as jinja2 reads it: raw blocks as their text, generation tags as blocks, literals in
+ * the forms the parser reads, tuples it does not read marked and restored. Throws what the parser throws.
+ */
+export function parseTemplate(text: string): JNode {
+  const tokens = withoutRecursiveMarks(
+    tokenize(keepGenerationBlocks(parserLiterals(rawAsText(text))), { lstrip_blocks: true, trim_blocks: true }),
+  );
+  return tupleLiterals(
+    parse(withTupleMarkers(tokens, (t, value) => ({ ...t, type: 'Identifier', value }))) as unknown as JNode,
+  );
+}
+
 /** Templates handed to the Jinja parser in this process, and their characters (for tests and the bench). */
 export const templateParses = { templates: 0, chars: 0 };
 
@@ -304,11 +318,7 @@ export async function analyzeChatTemplate(text: string): Promise<TemplateAnalysi
   templateParses.chars += text.length;
   let program: JNode;
   try {
-    program = parse(
-      withoutRecursiveMarks(
-        tokenize(keepGenerationBlocks(rawAsText(text)), { lstrip_blocks: true, trim_blocks: true }),
-      ),
-    ) as unknown as JNode;
+    program = parseTemplate(text);
   } catch (e) {
     const parseError = e instanceof Error ? e.message : String(e);
     return { parsed: false, parseError, signals: tokenCheck(text) };

@@ -135,6 +135,17 @@ function formatMethodCost(fmt: JNode, args: readonly JNode[], env: FoldEnv, m: C
  * Signals for the filters, string methods and format paths whose size or work an argument sets, over
  * MAX_RENDER_OUTPUT characters or items or MAX_RENDER_ITERATIONS passes, or unbounded.
  */
+/**
+ * The characters json.dumps writes per item for a `separators` argument: both separators of a pair the template
+ * writes (a tuple or list of two), the size of any other value (unbounded when it cannot be sized).
+ */
+function separatorsSize(sep: JNode, env: FoldEnv, m: CostModel): number {
+  const parts = sep.type === 'TupleLiteral' || sep.type === 'ArrayLiteral' ? (sep['value'] as JNode[]) : [sep];
+  let total = 0;
+  for (const p of parts) total += m.sizeOf(p, env);
+  return total;
+}
+
 export function filterCost(all: readonly JNode[], env: FoldEnv, m: CostModel): FilterCostSignal[] {
   const out: FilterCostSignal[] = [];
   const over = (where: JNode, amount: number, what: string, limit = m.maxOutput): void => {
@@ -191,12 +202,29 @@ export function filterCost(all: readonly JNode[], env: FoldEnv, m: CostModel): F
           over(n, m.sizeOf(call.operand, env) * Math.max(1, count(callArg(a, 0, 'tabsize'), env, m)), 'expands tabs');
         break;
       case 'tojson': {
-        // Each item of the value starts a line indented by the indent (a number of spaces or a string).
-        const ind = callArg(a, 0, 'indent');
-        if (n.type === 'FilterExpression' && ind) {
-          const width = ind.type === 'StringLiteral' ? m.sizeOf(ind, env) : count(ind, env, m);
-          over(n, m.sizeOf(call.operand, env) * Math.max(1, width), 'indents JSON by a width');
-        }
+        // Each item of the value starts a line indented by the indent (a number of spaces or a string), and is
+        // followed by the item separator; each key by the key separator (transformers' tojson passes both to
+        // json.dumps: its positional arguments are ensure_ascii, indent, separators; jinja2's own takes indent first).
+        if (n.type !== 'FilterExpression') break;
+        const indents = [keywordArg(a, 'indent'), callArg(a, 0, ''), callArg(a, 1, '')].filter(
+          (x): x is JNode =>
+            !!x &&
+            !(
+              x.type === 'Identifier' &&
+              ['true', 'false', 'True', 'False', 'none', 'None'].includes(x['value'] as string)
+            ),
+        );
+        const sep = callArg(a, 2, 'separators');
+        let width = 0;
+        for (const ind of indents)
+          width = Math.max(width, ind.type === 'StringLiteral' ? m.sizeOf(ind, env) : count(ind, env, m));
+        const between = !sep ? 0 : separatorsSize(sep, env, m);
+        if (width || between)
+          over(
+            n,
+            m.sizeOf(call.operand, env) * Math.max(1, width + between),
+            between ? 'writes JSON with separators of a size' : 'indents JSON by a width',
+          );
         break;
       }
       case 'center':

@@ -18,7 +18,7 @@
 // once over that loop's passes: the parts together are at most the request. A value gathered from its own old value
 // (`ns.s = ns.s ~ x`, `ns.l = ns.l + [x]`) is copied whole by each pass: each such `set` is charged its passes times
 // the size the value reaches over the loops it gathers over (quadratic in the passes).
-import { foldString, intOf, type FoldEnv } from './template-fold.js';
+import { foldString, intOf, type Def, type FoldEnv } from './template-fold.js';
 import { callArg, children, isNode, keywordArg, type JNode } from './template-print.js';
 
 /** Work units (about 4 ns of CPython each) one render may cost before a template is a finding (about 20 s at the measured rates; a hostile spelling costs orders of magnitude more). */
@@ -625,6 +625,21 @@ const CALLER_WEIGHT = 5;
  */
 export const STRFTIME_WIDTH = 256;
 
+/** The strip methods and filter that take a set of characters to strip. */
+const STRIP_CHARS: ReadonlySet<string> = new Set(['lstrip', 'rstrip', 'trim']);
+/**
+ * Work per character of a strip's operand times a character of its set: CPython finds each stripped character in the
+ * set by a linear search (measured: 100,000 astral characters stripped by a set of 100,000, 20 times, run past 30 s;
+ * about 0.15 ns a pair, the slowest string kind).
+ */
+const STRIP_PAIR_WORK = 0.04;
+/** Digits of text CPython's int() reads in base 10 (more raise ValueError; jinja2's int then reads a float). */
+const INT_MAX_STR_DIGITS = 4300;
+/** Work per digit squared of int() of decimal text (measured: 4,290 digits in about 70 microseconds). */
+const INT_PARSE_WORK = 0.001;
+/** Bases CPython's int() reads in linear time. */
+const POWER_OF_TWO_BASES: ReadonlySet<number> = new Set([2, 4, 8, 16, 32]);
+
 /** Work of one key `dict.fromkeys` inserts (a hash and a probe; measured with CPython: about 35 ns). */
 const FROMKEYS_WORK = 10;
 
@@ -922,6 +937,158 @@ export function indirectFilters(
         filter: rest.length ? { type: 'CallExpression', callee, args: rest } : callee,
       };
       standsFor.set(synthetic, standsFor.get(n) ?? n);
+      out.push(synthetic);
+    }
+  }
+  return out;
+}
+
+/**
+ * Bound methods the template takes as values without calling them where they stand (`s.replace` set to a name,
+ * passed as an argument, held in a list, a dict or a namespace, a loop's item; `x|attr('replace')`): a call of a name
+ * that is neither a macro nor a renderer function may be any of them.
+ */
+export function heldMethods(program: JNode, env: FoldEnv, m: Pick<GrowthModel, 'callParts'>): JNode[] {
+  const methodValues: JNode[] = [];
+  const notValues = new Set<unknown>();
+  const st: unknown[] = [program];
+  const all: JNode[] = [];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) for (const x of v) st.push(x);
+    else if (isNode(v)) {
+      all.push(v);
+      // A method named where it is called is checked as written; one taken by attr() and called is not named.
+      if (v.type === 'CallExpression' && (v['callee'] as JNode).type !== 'FilterExpression') notValues.add(v['callee']);
+      if (v.type === 'Set') notValues.add(v['assignee']);
+      if (v.type === 'MemberExpression') notValues.add(v['object']);
+      for (const c of children(v)) st.push(c);
+    }
+  }
+  for (const v of all) {
+    if (v.type === 'MemberExpression' && !notValues.has(v) && isNode(v['property'])) {
+      const prop = v['property'] as JNode;
+      const name =
+        !v['computed'] && prop.type === 'Identifier'
+          ? (prop['value'] as string)
+          : v['computed'] && prop.type === 'StringLiteral'
+            ? (prop['value'] as string)
+            : undefined;
+      if (name !== undefined && METHOD_NAMES.has(name)) methodValues.push(v);
+    } else if (v.type === 'FilterExpression' && !notValues.has(v)) {
+      const call = m.callParts(v);
+      const named = call?.name === 'attr' && call.args[0] ? formatStrings(call.args[0], env) : undefined;
+      for (const name of named ?? [])
+        if (METHOD_NAMES.has(name))
+          methodValues.push({
+            type: 'MemberExpression',
+            object: call!.operand,
+            property: { type: 'Identifier', value: name },
+            computed: false,
+          });
+    }
+  }
+  return methodValues;
+}
+
+/**
+ * Whether a call may call a bound method the template holds: any callee but a macro's name, a renderer function and a
+ * method named where it is called (`s.split(…)`) — a variable, a namespace attribute, a dict's key, a list's item, a
+ * call's or a filter's result.
+ */
+export function mayCallHeldMethod(n: JNode, env: FoldEnv, macros: ReadonlyMap<string, JNode>): boolean {
+  const callee = n['callee'];
+  if (n.type !== 'CallExpression' || !isNode(callee)) return false;
+  return callee.type === 'Identifier'
+    ? !macros.has(callee['value'] as string) &&
+        (env.vars.has(callee['value'] as string) || !CALLABLE_GLOBALS.has(callee['value'] as string))
+    : callee.type !== 'MemberExpression' ||
+        !!callee['computed'] ||
+        !isNode(callee['property']) ||
+        !METHOD_NAMES.has((callee['property'] as JNode)['value'] as string);
+}
+
+/**
+ * The held methods a callee may be, followed by identity through the values that carry it: a variable, a macro
+ * parameter or a namespace attribute whose every definition is one of them, another such name, a macro, or a loop
+ * over a literal list of them. Undefined when the callee may be any of them (a subscript, a call's result, a value
+ * of unknown origin).
+ */
+function calleeMethods(
+  callee: JNode,
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  methods: readonly JNode[],
+  seen: Set<string> = new Set(),
+): JNode[] | undefined {
+  const known = new Set<JNode>(methods);
+  const value = (v: JNode): JNode[] | undefined => {
+    if (known.has(v)) return [v];
+    if (v.type === 'Identifier' || (v.type === 'MemberExpression' && !v['computed']))
+      return calleeMethods(v, env, macros, methods, seen);
+    if (NUMBER_LITERALS.has(v.type) || v.type === 'StringLiteral') return [];
+    return undefined;
+  };
+  let defs: readonly Def[] | undefined;
+  let key: string;
+  if (callee.type === 'Identifier') {
+    const name = callee['value'] as string;
+    if (macros.has(name) && !env.vars.has(name)) return [];
+    defs = env.vars.get(name);
+    key = `v:${name}`;
+  } else if (callee.type === 'MemberExpression' && !callee['computed'] && isNode(callee['property'])) {
+    if (env.attrs.has('*')) return undefined;
+    const name = (callee['property'] as JNode)['value'] as string;
+    defs = env.attrs.get(name);
+    key = `a:${name}`;
+  } else return undefined;
+  if (!defs || seen.has(key) || seen.size > 32) return undefined;
+  seen.add(key);
+  const out: JNode[] = [];
+  for (const d of defs) {
+    if (d.kind === 'none') continue;
+    if (d.kind === 'unknown') return undefined;
+    const items =
+      d.kind === 'value'
+        ? [d.node]
+        : d.node.type === 'ArrayLiteral' || d.node.type === 'TupleLiteral'
+          ? (d.node['value'] as JNode[])
+          : undefined;
+    if (!items) return undefined;
+    for (const item of items) {
+      const r = value(item);
+      if (!r) return undefined;
+      out.push(...r);
+    }
+  }
+  seen.delete(key);
+  return out;
+}
+
+/**
+ * Each call that may call a bound method the template holds, as that method called with the call's arguments
+ * (`standsFor` gives the call): so the size and work rules of a method called where it stands apply to it.
+ */
+export function heldMethodCalls(
+  all: readonly JNode[],
+  program: JNode,
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  m: Pick<GrowthModel, 'callParts'>,
+): JNode[] {
+  const methods = heldMethods(program, env, m);
+  if (!methods.length) return [];
+  // A filter or test written with arguments is a call node of the filter, not a call of a value.
+  const filters = new Set<unknown>();
+  for (const n of all)
+    if (n.type === 'FilterExpression' || n.type === 'FilterStatement') filters.add(n['filter']);
+    else if (n.type === 'TestExpression') filters.add(n['test']);
+  const out: JNode[] = [];
+  for (const n of all) {
+    if (filters.has(n) || !mayCallHeldMethod(n, env, macros)) continue;
+    for (const method of calleeMethods(n['callee'] as JNode, env, macros, methods) ?? methods) {
+      const synthetic: JNode = { type: 'CallExpression', callee: method, args: n['args'] };
+      standsFor.set(synthetic, n);
       out.push(synthetic);
     }
   }
@@ -1253,8 +1420,9 @@ export function renderWork(
   };
 
   const collidingWhat = (k: number): string =>
-    `${k === Infinity ? 'unboundedly many' : k} integers that may share one hash (CPython hashes an int ` +
-    'modulo 2^61 - 1, so multiples of that prime collide and each is compared with every other one of its class)';
+    `${k === Infinity ? 'unboundedly many' : k} integers or tuples that may share one hash (CPython hashes an int ` +
+    "modulo 2^61 - 1 and mixes a tuple's item hashes by steps that can be inverted, so chosen values collide and " +
+    'each is compared with every other one of its class)';
 
   const structuralWork = (n: JNode, loops: readonly Loop[]): void => {
     if (n.type === 'UnaryExpression') return;
@@ -1384,6 +1552,30 @@ export function renderWork(
       const v = m.intValue(a, env);
       return v === undefined ? Infinity : typeof v === 'number' ? Math.abs(v) : m.dataChars;
     };
+    if ((call.name === 'int' && filter) || (call.name === 'strip' && !filter) || STRIP_CHARS.has(call.name)) {
+      // Text read as a decimal integer is quadratic in CPython (up to its 4,300-digit limit, past which int()
+      // refuses and jinja2 reads the text as a float, linearly); a strip with a chars argument looks each stripped
+      // character up in that set by a linear search.
+      const { chars } = sizes(call.operand, passes(call.operand, loops).part);
+      if (call.name === 'int') {
+        const base = callArg(call.args, 0, 'base');
+        const b = base ? m.intValue(base, env) : 10;
+        if (typeof b === 'number' && POWER_OF_TWO_BASES.has(b)) return;
+        const digits = Math.min(chars, INT_MAX_STR_DIGITS);
+        charge(n, INT_PARSE_WORK * digits * digits, times(), `reads text of up to ${digits} digits as an integer`);
+        return;
+      }
+      const set = callArg(call.args, 0, 'chars');
+      if (!set || (set.type === 'Identifier' && (set['value'] === 'none' || set['value'] === 'None'))) return;
+      const setChars = sizes(set, passes(set, loops).part).chars;
+      charge(
+        n,
+        STRIP_PAIR_WORK * chars * Math.max(1, setChars),
+        times(),
+        `calls ${call.name} on up to ${chars} characters with a set of up to ${setChars} characters`,
+      );
+      return;
+    }
     if (call.name === 'round' && filter) {
       const p = count(callArg(call.args, 0, 'precision'), 0);
       charge(n, powerOfTenWork(p), times(), `calls round with a precision of ${p} (it computes 10 ** precision)`);
@@ -1424,67 +1616,11 @@ export function renderWork(
     }
   };
 
-  /**
-   * Bound methods the template takes as values without calling them where they stand (`s.replace` set to a name,
-   * passed as an argument, held in a list; `x|attr('replace')`): a call of a name that is neither a macro nor a
-   * renderer function may be any of them.
-   */
-  const methodValues: JNode[] = [];
-  {
-    const notValues = new Set<unknown>();
-    const st: unknown[] = [program];
-    const all: JNode[] = [];
-    while (st.length) {
-      const v = st.pop();
-      if (Array.isArray(v)) for (const x of v) st.push(x);
-      else if (isNode(v)) {
-        all.push(v);
-        if (v.type === 'CallExpression') notValues.add(v['callee']);
-        if (v.type === 'Set') notValues.add(v['assignee']);
-        if (v.type === 'MemberExpression') notValues.add(v['object']);
-        for (const c of children(v)) st.push(c);
-      }
-    }
-    for (const v of all) {
-      if (v.type === 'MemberExpression' && !notValues.has(v) && isNode(v['property'])) {
-        const prop = v['property'] as JNode;
-        const name =
-          !v['computed'] && prop.type === 'Identifier'
-            ? (prop['value'] as string)
-            : v['computed'] && prop.type === 'StringLiteral'
-              ? (prop['value'] as string)
-              : undefined;
-        if (name !== undefined && METHOD_NAMES.has(name)) methodValues.push(v);
-      } else if (v.type === 'FilterExpression' && !notValues.has(v)) {
-        const call = m.callParts(v);
-        const named = call?.name === 'attr' && call.args[0] ? formatStrings(call.args[0], env) : undefined;
-        for (const name of named ?? [])
-          if (METHOD_NAMES.has(name))
-            methodValues.push({
-              type: 'MemberExpression',
-              object: call!.operand,
-              property: { type: 'Identifier', value: name },
-              computed: false,
-            });
-      }
-    }
-  }
+  const methodValues = heldMethods(program, env, m);
 
   /** A call whose callee may be a bound method the template holds: charged as each of them called with its arguments. */
   const heldMethodWork = (n: JNode, loops: readonly Loop[]): void => {
-    const callee = n['callee'];
-    if (!isNode(callee) || !methodValues.length) return;
-    // Any callee but a macro's name, a renderer function and a method named where it is called (`s.split(…)`): a
-    // variable, a namespace attribute, a dict's key, a list's item, a call's result.
-    const held =
-      callee.type === 'Identifier'
-        ? !macros.has(callee['value'] as string) &&
-          (env.vars.has(callee['value'] as string) || !CALLABLE_GLOBALS.has(callee['value'] as string))
-        : callee.type !== 'MemberExpression' ||
-          !!callee['computed'] ||
-          !isNode(callee['property']) ||
-          !METHOD_NAMES.has((callee['property'] as JNode)['value'] as string);
-    if (!held) return;
+    if (!methodValues.length || !mayCallHeldMethod(n, env, macros)) return;
     for (const method of methodValues) {
       const synthetic: JNode = { type: 'CallExpression', callee: method, args: n['args'] };
       origin.set(synthetic, n);

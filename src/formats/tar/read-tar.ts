@@ -318,14 +318,107 @@ function buildMember(
   return { entry, next: dataOffset + skip };
 }
 
+/** Symlinks followed at most while resolving one path (the kernel's limit is 40). */
+const MAX_LINK_HOPS = 40;
+/** Path parts resolved at most over one archive's links; a link not judged within it is reported. */
+const MAX_LINK_STEPS = 4_000_000;
+
+/**
+ * Where `path` (relative to the extraction folder) lands once the symlinks extracted so far are followed, as
+ * os.path.realpath resolves it: the path's parts inside the folder, or undefined when it leaves the folder (a `..`
+ * past its top, an absolute link target, or more than MAX_LINK_HOPS links).
+ */
+function resolveInside(
+  path: string,
+  links: ReadonlyMap<string, string>,
+  budget: { steps: number },
+): string[] | undefined {
+  const done: string[] = [];
+  const todo = path.split('/').reverse();
+  let hops = 0;
+  while (todo.length) {
+    if (--budget.steps < 0) return undefined;
+    const part = todo.pop()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (!done.length) return undefined;
+      done.pop();
+      continue;
+    }
+    const target = links.get([...done, part].join('/'));
+    if (target === undefined) {
+      done.push(part);
+      continue;
+    }
+    if (++hops > MAX_LINK_HOPS || unsafeLinkTarget(target)) return undefined;
+    for (const p of target.split('/').reverse()) todo.push(p);
+  }
+  return done;
+}
+
+/** A link target that is absolute on some system: a leading separator, a drive letter, or a backslash. */
+function unsafeLinkTarget(target: string): boolean {
+  return target.startsWith('/') || /^[A-Za-z]:/.test(target) || target.includes('\\');
+}
+
+/**
+ * Symlink members judged as extraction with tarfile's 'data' filter (the default from Python 3.14, and what
+ * huggingface_hub and careful loaders pass) judges them: a link whose target, resolved from the link's folder through
+ * the links extracted before it, stays inside the extraction folder is allowed (a model's `latest -> v1`, the
+ * snapshots of a Hugging Face cache pointing into its blobs); an absolute target or one that leaves the folder is
+ * reported, and so is a link that leaves it once every link of the archive is in place (a later member can change
+ * what an earlier link's path goes through). An unfiltered extraction writes through such a link.
+ */
+function symlinkFindings(entries: readonly TarEntry[]): Map<TarEntry, string> {
+  const out = new Map<TarEntry, string>();
+  const links = new Map<string, string>();
+  const key = (name: string): string =>
+    name
+      .replace(/^\/+/, '')
+      .split('/')
+      .filter((p) => p && p !== '.')
+      .join('/');
+  const budget = { steps: MAX_LINK_STEPS };
+  const judge = (e: TarEntry, all: Map<string, string>): string | undefined => {
+    const target = e.linkName ?? '';
+    if (unsafeLinkTarget(target)) return `symlink to the absolute path ${JSON.stringify(target)}`;
+    const name = key(e.name);
+    const dir = name.split('/').slice(0, -1).join('/');
+    // The link itself is not in place while its own target is resolved.
+    const own = all.get(name);
+    all.delete(name);
+    const inside = resolveInside(dir ? `${dir}/${target}` : target, all, budget);
+    if (own !== undefined) all.set(name, own);
+    if (budget.steps < 0)
+      return `symlink to ${JSON.stringify(target)} not resolved within ${MAX_LINK_STEPS} path steps over the archive's links`;
+    if (!inside)
+      return `symlink to ${JSON.stringify(target)} resolves outside the extraction folder (tarfile's data filter refuses it; an unfiltered extraction writes through it)`;
+    return undefined;
+  };
+  for (const e of entries) {
+    // A file or folder extracted over a link is written through it: the link stays.
+    if (e.type !== 'symlink') continue;
+    const why = judge(e, links);
+    if (why) out.set(e, why);
+    links.set(key(e.name), e.linkName ?? '');
+  }
+  for (const e of entries) {
+    if (e.type !== 'symlink' || out.has(e) || links.get(key(e.name)) !== (e.linkName ?? '')) continue;
+    const why = judge(e, links);
+    if (why) out.set(e, `${why}, once every link of the archive is extracted`);
+  }
+  return out;
+}
+
 function reportEntries(entries: TarEntry[], anomalies: TarAnomaly[]): void {
   const seen = new Map<string, TarEntry>();
+  const escaping = symlinkFindings(entries);
   for (const e of entries) {
     const push = (code: TarAnomaly['code'], message: string): void => {
       anomalies.push({ code, message, entry: e.name, offset: e.headerOffset });
     };
-    if (e.type === 'symlink')
-      push('SYMLINK_ENTRY', `symlink to ${JSON.stringify(e.linkName ?? '')} (reported, never followed)`);
+    const link = escaping.get(e);
+    if (link) push('SYMLINK_ENTRY', `${link} (reported, never followed)`);
     if (e.type === 'hardlink')
       push(
         'HARDLINK_ENTRY',

@@ -127,3 +127,42 @@ export async function archiveBlocking(dir: string, name: string): Promise<string
     .filter((f) => f.severity === 'CRITICAL' || f.severity === 'HIGH')
     .map((f) => `${f.ruleId} ${String(f.evidence.details?.kind)}`);
 }
+
+/** One archive of a proved fixture manifest (scripts/fixtures/torchscript-load-*.py): its verdict and its proof. */
+export interface ProvedArchive {
+  readonly file: string;
+  readonly expect: 'pass' | 'block';
+  readonly what: string;
+  readonly load?: Record<string, string>;
+}
+
+/** The archives of the proved manifest in fixture folder `dir`. */
+export function provedArchives(dir: URL): ProvedArchive[] {
+  return (JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as { files: ProvedArchive[] }).files;
+}
+
+/**
+ * Scans archive `f` of `dir`: a twin has no CRITICAL or HIGH finding; a hostile one has a TORCH-SCRIPT-CUSTOM-OP
+ * finding whose details.kind matches `kind` and whose signal (with its snippet) matches `words`.
+ */
+export async function assertProvedArchive(dir: URL, f: ProvedArchive, kind?: RegExp, words?: RegExp): Promise<void> {
+  const r = await scanBytes(f.file, readFileSync(new URL(f.file, dir)));
+  const found = r.findings.filter((x) => x.severity === 'CRITICAL' || x.severity === 'HIGH');
+  if (f.expect === 'pass') {
+    assert.deepEqual(
+      found.map((x) => x.evidence.signal),
+      [],
+    );
+    return;
+  }
+  assert.ok(kind !== undefined, `${f.file}: no expected kind`);
+  assert.ok(
+    found.some(
+      (x) =>
+        x.ruleId === 'TORCH-SCRIPT-CUSTOM-OP' &&
+        kind.test(String(x.evidence.details?.['kind'])) &&
+        (words === undefined || words.test(`${x.evidence.signal} ${x.evidence.snippet ?? ''}`)),
+    ),
+    found.map((x) => `${x.ruleId}: ${String(x.evidence.details?.['kind'])}: ${x.evidence.signal}`).join('\n'),
+  );
+}

@@ -5,16 +5,11 @@
 // scripts/fixtures/torchscript-load-traps.py (Debian's torch 1.13: each hostile one killed by SIGFPE, by its CPU limit
 // or still running under torch.jit.load and torch.load(weights_only=True)); each twin loads and passes.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../../src/scan/engine.js';
-import { assertRuleCase, type RuleCase } from './signal-helpers.js';
+import { assertProvedArchive, assertRuleCase, provedArchives, type RuleCase } from './signal-helpers.js';
 
 const DIR = new URL('../../../fixtures/torchscript-load-traps/', import.meta.url);
-const manifest = JSON.parse(readFileSync(new URL('manifest.json', DIR), 'utf8')) as {
-  files: { file: string; expect: 'pass' | 'block'; what: string; load?: Record<string, string> }[];
-};
-const BLOCKING = new Set(['CRITICAL', 'HIGH']);
+const manifest = { files: provedArchives(DIR) };
 /** The finding each hostile archive must carry: the rule's signal kind. */
 const KIND: [RegExp, RegExp][] = [
   [/^hostile_fold_/, /^fold-(division|search|string)$/],
@@ -34,23 +29,8 @@ describe('TorchScript traps and endless loops at load', () => {
       assert.deepEqual(f.load, { jit: 'loaded', weights_only: 'loaded' }, f.file);
   });
   for (const f of manifest.files)
-    it(`${f.expect}: ${f.file} (${f.what})`, async () => {
-      const r = await scanBytes(f.file, readFileSync(new URL(f.file, DIR)));
-      const found = r.findings.filter((x) => BLOCKING.has(x.severity));
-      if (f.expect === 'pass') {
-        assert.deepEqual(
-          found.map((x) => x.evidence.signal),
-          [],
-        );
-        return;
-      }
-      const kind = KIND.find(([name]) => name.test(f.file))?.[1];
-      assert.ok(kind !== undefined, f.file);
-      assert.ok(
-        found.some((x) => x.ruleId === 'TORCH-SCRIPT-CUSTOM-OP' && kind.test(String(x.evidence.details?.['kind']))),
-        found.map((x) => `${x.ruleId}: ${String(x.evidence.details?.['kind'])}: ${x.evidence.signal}`).join('\n'),
-      );
-    });
+    it(`${f.expect}: ${f.file} (${f.what})`, () =>
+      assertProvedArchive(DIR, f, KIND.find(([name]) => name.test(f.file))?.[1]));
 });
 
 /** A module whose `forward` (compiled, and its constants folded, at load) returns `expr`, with a helper method. */

@@ -72,6 +72,8 @@ HELD = {
        for d in ("c", "cpp", "c._symbol", "cpp._symbol")},
     "sphinx.util._pathlib._StrPath": "a path an environment holds (Sphinx 7.2+: the source and doctree folders), "
                                      "rebuilt by a call of the class with its parts as strings",
+    "sphinx.util.nodes.WarningStream": "the warning stream a Sphinx 1.5 environment's settings hold (its __dict__: "
+                                       "the warning function, None when pickled, and a compiled pattern)",
     "sphinx.domains.cpp.LookupKey": "a lookup key a C++ symbol holds",
     "sphinx.domains.cpp._symbol.LookupKey": "a lookup key a C++ symbol holds",
 }
@@ -118,6 +120,11 @@ REVIEW = {
         "config); runs only on a lookup of a name the instance and its class lack, and a load's only lookup, BUILD's "
         "__setstate__, finds the class's own in every release")
        for h in ("197ef880d7ad", "81ad09184081", "83a71768642b", "8b050ce1f5fa", "8b70f5bcb492")},
+    **{f"sphinx.config.Config.__getattr__@{h}": (
+        "data", "answers a configuration option's name from the stored values (a callable default is called with the "
+        "config); in the releases whose Config has no __setstate__ (1.5 and 1.6), BUILD's lookup of __setstate__ "
+        "reaches it and it raises AttributeError for a name starting with '_' before reading anything, so BUILD "
+        "updates __dict__") for h in ("843693eb13a3", "c469383201c9")},
     "sphinx.config.Config.__setattr__@a616402f8c8b": (
         "data", "stores the value, and the same value under its alias name (master_doc/root_doc, copyright/"
         "project_copyright), with object.__setattr__"),

@@ -4,7 +4,7 @@ import { at } from '../core/location.js';
 import type { Rule } from './rule.js';
 import { DECISION, OWASP_LLM03, OWNER, streamWhere } from './rule.js';
 import { describeImport, groupImports, reportedGroups } from './pickle-evidence.js';
-import { unknownNameAdvice } from './unknown-name-advice.js';
+import { toolCacheOfStream, unknownNameAdvice } from './unknown-name-advice.js';
 
 export const pickleGlobalImport: Rule = {
   meta: {
@@ -40,11 +40,13 @@ export const pickleGlobalImport: Rule = {
           },
         });
       }
+      // A stream rooted at a documentation build cache's own class says so for every name it holds.
+      const streamCache = shown.length ? toolCacheOfStream(fact.run.imports.map((i) => i.canonical)) : undefined;
       for (const g of shown) {
         const unresolved = g.verdict.kind === 'unresolved';
         const advice =
           g.verdict.kind === 'unknown' && g.verdict.policyMayAdmit
-            ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0, g.verdict.note !== undefined)
+            ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0, g.verdict.note !== undefined, streamCache)
             : undefined;
         ctx.report(pickleGlobalImport.meta, {
           stream: streamWhere(fact),

@@ -75,7 +75,37 @@ function packsByLibrary(): Map<string, string[]> {
  * risk of admitting it is then its code running on arguments the file chooses. `packRefused`: a pack's review read
  * the name and refused it (the finding states why); the policy may still admit it.
  */
-export function unknownNameAdvice(canonical: string, called: boolean, packRefused = false): UnknownNameAdvice {
+/**
+ * The names that make a stream a documentation build cache whatever else it holds: the build environment
+ * sphinx-build pickles as environment.pickle, and the document node every pickled doctree is rooted at. A name of
+ * another library in such a stream (an extension's data: a bibliography, a table of contents) is said to be in a
+ * docs cache too; the stream is still read, and the name still reported.
+ */
+const CACHE_ROOTS: Readonly<Record<string, string>> = {
+  'sphinx.environment.BuildEnvironment':
+    'a Sphinx documentation build cache (it holds the build environment sphinx-build pickles as environment.pickle; this name is of a library an extension keeps in it), not a model',
+  'docutils.nodes.document':
+    'a Sphinx or docutils documentation build cache (a pickled doctree; this name is of a library an extension ' +
+    'keeps in it), not a model',
+};
+
+/** What a stream is, when the names it imports (`canonicals`) make it a documentation build cache. */
+export function toolCacheOfStream(canonicals: Iterable<string>): string | undefined {
+  let found: string | undefined;
+  for (const c of canonicals) {
+    if (!Object.hasOwn(CACHE_ROOTS, c)) continue;
+    found = CACHE_ROOTS[c];
+    if (c === 'sphinx.environment.BuildEnvironment') break;
+  }
+  return found;
+}
+
+export function unknownNameAdvice(
+  canonical: string,
+  called: boolean,
+  packRefused = false,
+  streamCache?: string,
+): UnknownNameAdvice {
   const dot = canonical.indexOf('.');
   const library = dot > 0 ? canonical.slice(0, dot) : canonical;
   const packs = packsByLibrary().get(library) ?? [];
@@ -93,7 +123,8 @@ export function unknownNameAdvice(canonical: string, called: boolean, packRefuse
         : packs.length
           ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
           : `${library} has no reviewed pack`;
-  const cache = instance > 0 || packRefused || !Object.hasOwn(TOOL_CACHES, library) ? undefined : TOOL_CACHES[library];
+  const cache =
+    instance > 0 || packRefused ? undefined : Object.hasOwn(TOOL_CACHES, library) ? TOOL_CACHES[library] : streamCache;
   if (cache !== undefined)
     return {
       library,

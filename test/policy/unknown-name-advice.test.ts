@@ -207,3 +207,42 @@ describe('a Sphinx build cache named on its own', () => {
     });
   }
 });
+
+// A stream that holds a documentation build cache's own root (the build environment, or a doctree's document node)
+// says so for the names of other libraries an extension keeps in it (a bibliography, a table of contents); the same
+// names without such a root keep the plain message. Every one of them is still reported.
+describe("names of other libraries in a documentation build cache's stream", () => {
+  /** A list holding a NEWOBJ of each class in turn. */
+  const holding = (...names: (readonly [string, string])[]): Uint8Array => {
+    const p = new P().proto(4).emptyList().mark();
+    for (const [m, n] of names) p.global(m, n).emptyTuple().newobj();
+    return p.op(0x65).stop().bytes();
+  };
+  const ENTRY = ['pybtex.database', 'Entry'] as const;
+  const cases: [string, Uint8Array, RegExp | undefined][] = [
+    ['beside the build environment', holding(['sphinx.environment', 'BuildEnvironment'], ENTRY), /build environment/],
+    ['beside a doctree document node', holding(['docutils.nodes', 'document'], ENTRY), /pickled doctree/],
+    ['alone (twin)', holding(ENTRY), undefined],
+    [
+      'beside a paragraph node only (twin: not a cache root)',
+      holding(['docutils.nodes', 'paragraph'], ENTRY),
+      undefined,
+    ],
+  ];
+  for (const [what, bytes, cache] of cases)
+    it(`pybtex.database.Entry ${what}: ${cache ? 'a documentation build cache' : 'the plain message'}`, async () => {
+      const f = (await scanBytes('environment.pickle', bytes)).findings.find(
+        (x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT' && x.evidence.details?.['canonical'] === 'pybtex.database.Entry',
+      );
+      assert.ok(f, 'the name is reported');
+      assert.equal(f.severity, 'HIGH');
+      if (cache) {
+        assert.match(f.evidence.signal, /this file is a (Sphinx|Sphinx or docutils) documentation build cache/);
+        assert.match(f.evidence.signal, cache);
+        assert.doesNotMatch(f.evidence.signal, /trusted ML allowlist/);
+      } else {
+        assert.match(f.evidence.signal, /not in the trusted ML allowlist; .*pybtex has no reviewed pack/);
+        assert.equal(f.evidence.details?.['toolCache'], undefined);
+      }
+    });
+});

@@ -91,7 +91,7 @@ describe('Sphinx build caches: real releases pass, other shapes are blocked', ()
 
 // Caches of releases no interpreter here can build (Sphinx 1.5 needs an older Python), as public projects committed
 // them: read from git mirrors through a manifest, never committed.
-const real = mirroredManifest<MirroredFile & { readonly writer: string }>(
+const real = mirroredManifest<MirroredFile & { readonly sha256: string; readonly writer: string }>(
   new URL('../fixtures/real-world/sphinx-cache-manifest.json', import.meta.url),
   'no real Sphinx cache of an older release present',
 );

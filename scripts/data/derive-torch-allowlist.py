@@ -151,6 +151,18 @@ for name, obj in sorted(vars(optim).items()):
         add(path, "torch.optim optimizer class a training configuration names (never called by the load)")
         stored_references.add(path)
 
+# Learning-rate scheduler classes, for the same reason: a training configuration (a Lightning module's hyperparameters,
+# a forecasting library's training settings) names the scheduler class, and the library builds it later around its
+# optimizer; a torch.save of a scheduler pickles its state_dict. Every public class the scheduler module defines,
+# admitted as a stored reference only.
+import torch.optim.lr_scheduler as lr_scheduler  # noqa: E402
+
+for name, obj in sorted(vars(lr_scheduler).items()):
+    if inspect.isclass(obj) and obj.__module__ == lr_scheduler.__name__ and not name.startswith("_"):
+        path = f"{obj.__module__}.{obj.__qualname__}"
+        add(path, "torch.optim learning-rate scheduler class a training configuration names (never called by the load)")
+        stored_references.add(path)
+
 # Names of torch releases other than the installed one. Each: the reason (the review of its effect in every pinned
 # version), and the pinned sources (commit, path, pattern that defines the name there, what that version does).
 _THNN = ("torch.nn.backends.thnn._get_thnn_function_backend", (

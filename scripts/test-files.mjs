@@ -5,6 +5,7 @@
 // stress and real-server runs listed below). Every test file is in exactly one tier.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const SLOW = [
   /^test\/ci\//,
@@ -33,13 +34,19 @@ function walk(dir) {
   });
 }
 
-const tier = process.argv[2];
-if (tier !== 'fast' && tier !== 'slow') {
-  process.stderr.write('usage: node scripts/test-files.mjs fast|slow\n');
-  process.exit(2);
+/** The test files of a tier, sorted. */
+export function testFiles(tier) {
+  return walk('test')
+    .map((f) => f.split('\\').join('/'))
+    .sort()
+    .filter((f) => SLOW.some((re) => re.test(f)) === (tier === 'slow'));
 }
-const files = walk('test')
-  .map((f) => f.split('\\').join('/'))
-  .sort()
-  .filter((f) => SLOW.some((re) => re.test(f)) === (tier === 'slow'));
-process.stdout.write(files.join('\n') + '\n');
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const tier = process.argv[2];
+  if (tier !== 'fast' && tier !== 'slow') {
+    process.stderr.write('usage: node scripts/test-files.mjs fast|slow\n');
+    process.exit(2);
+  }
+  process.stdout.write(testFiles(tier).join('\n') + '\n');
+}

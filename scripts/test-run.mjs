@@ -43,6 +43,11 @@ process.stdout.write(
     `${alone.length} alone\n`,
 );
 
+// A runner started from inside a test (its own test does so) must not hand the children the parent's node:test
+// context, which would make them stream events to a parent that is not listening instead of reporting.
+const env = { ...process.env };
+delete env.NODE_TEST_CONTEXT;
+
 function run(job) {
   return new Promise((done) => {
     const child = spawn(
@@ -55,7 +60,7 @@ function run(job) {
         `--test-reporter-destination=${job.events}`,
         ...job.args,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     const out = [];
     child.stdout.on('data', (c) => out.push(c));

@@ -1,7 +1,8 @@
 // Real pandas pickles that public projects committed (pandas-real-manifest.json, scanned when their mirrors are
 // present) pass with no blocking finding: a Prophet model whose datetime Series and frames sit past the memo's detail
-// budget (pandas 2 writes an array and its ndarray naming one dtype object). Their hostile twins:
-// test/analyzers/pickle/memo-budget-freq.test.ts.
+// budget (pandas 2 writes an array and its ndarray naming one dtype object), and a Pipeline whose FunctionTransformer
+// stores pandas.get_dummies (admitted as a stored reference). Their hostile twins: test/analyzers/pickle/
+// memo-budget-freq.test.ts and test/rules/packs/stored-function-references.test.ts.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';

@@ -3,7 +3,9 @@ and offsets, as pandas 1.5 pickles them (pickle at protocols 0-5, DataFrame.to_p
 pandas.read_pickle maps (pandas.compat.pickle_compat._class_locations_map) are kept where their target is admitted."""
 
 import datetime
+import hashlib
 import io
+import sys
 
 import numpy as np
 import pandas as pd
@@ -140,8 +142,20 @@ def _arrays_and_scalars():
 
 
 
+def _stored_functions():
+    """Estimators that store a pandas function as a value (STORED_FUNCTIONS): a fitted scikit-learn Pipeline whose
+    FunctionTransformer keeps pd.get_dummies."""
+    from sklearn.linear_model import LinearRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    frame = pd.DataFrame({"colour": ["red", "green", "blue", "green"], "size": [1, 2, 3, 2]})
+    pipe = Pipeline([("dummies", FunctionTransformer(func=pd.get_dummies)), ("model", LinearRegression())])
+    return [("FunctionTransformer(func=pd.get_dummies)", pipe.fit(frame, np.arange(4.0)))]
+
+
 def objects():
-    return _frames() + _indexes() + _arrays_and_scalars()
+    return _frames() + _indexes() + _arrays_and_scalars() + _stored_functions()
 
 
 def streams():
@@ -447,7 +461,97 @@ NEWER_NAMES = {
                                                   "newer"),
 }
 
-OLD_NAMES = {**_old_names(), **_reexported(), **NEWER_NAMES}
+# Public functions an estimator stores as a value and calls after loading: scikit-learn's
+# FunctionTransformer(func=pd.get_dummies) keeps the function and calls it in transform. pickle writes a function by
+# the module that defines it, which pandas moved between releases. Admitted as stored references only (calls: none):
+# the stream may name one, and its own call of one is refused (get_dummies builds a frame of as many columns as the
+# distinct values of what it is given, which it duck-types).
+STORED_FUNCTIONS = {
+    "get_dummies": "pandas.get_dummies, stored as a FunctionTransformer's func (scikit-learn calls it in transform, "
+                   "after loading; the load never calls it)",
+}
+for _fn, _why in STORED_FUNCTIONS.items():
+    _obj = getattr(pd, _fn)
+    FUNCTIONS[f"{_obj.__module__}.{_obj.__qualname__}"] = ("reference", _why)
+
+
+def _minor(tag):
+    """(major, minor) of a release tag or version: 'v0.20.0' -> (0, 20), '3.0.dev' -> (3, 0)."""
+    import re
+
+    m = re.match(r"v?(\d+)\.(\d+)", tag)
+    return int(m.group(1)), int(m.group(2))
+
+
+def _stored_function_homes():
+    """{name: (installed name, why, flag)}: every module that defines a STORED_FUNCTIONS function in the pandas
+    releases pinned in scripts/data/history/pins.json, read with git grep from the mirrors named there (the fork of each
+    pinned commit; SENTINEL_MIRRORS, default /work/.mirror), and the public module a release's set_module decorator
+    gives it, read from the release wheels of scripts/data/derive-public-homes.py (from SENTINEL_WHEELS, default
+    /opt/pypi/files). A home the installed pandas does not define is an old or newer name of the installed function."""
+    import ast
+    import json
+    import os
+    import subprocess
+    import zipfile
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = json.load(open(os.path.join(here, "..", "history", "pins.json")))["pandas"]
+    mirrors = os.environ.get("SENTINEL_MIRRORS", "/work/.mirror")
+    homes = {}  # name -> [release tags]
+    for fn in STORED_FUNCTIONS:
+        for tag, commit, _date, *where in spec["versions"]:
+            repo = os.path.join(mirrors, (where[0] if where else spec["repo"]).replace("/", "+"), "repo")
+            found = subprocess.run(["git", "-C", repo, "grep", "-l", "-E", f"^def {fn}\\(", commit, "--",
+                                    "pandas/*.py"], capture_output=True)
+            if found.returncode not in (0, 1):
+                raise SystemExit(f"{repo}: cannot read {commit} ({found.stderr.decode().strip()})")
+            for line in found.stdout.decode().splitlines():
+                path = line.split(":", 1)[1]
+                if "/tests/" in path:
+                    continue
+                module = path[:-3].replace("/", ".").removesuffix(".__init__")
+                homes.setdefault(f"{module}.{fn}", []).append(tag)
+    sys.path.insert(0, os.path.join(here, ".."))
+    from importlib import import_module
+
+    wheels = os.environ.get("SENTINEL_WHEELS", "/opt/pypi/files")
+    public = set()  # the homes a set_module decorator gives
+    for version, wheel, sha, _commit in import_module("derive-public-homes").RELEASE_WHEELS:
+        data = open(os.path.join(wheels, wheel), "rb").read()
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise SystemExit(f"{wheel}: sha256 differs from the pinned one")
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for name in z.namelist():
+                if not name.startswith("pandas/") or not name.endswith(".py") or "/tests/" in name:
+                    continue
+                tree = ast.parse(z.read(name))
+                for node in tree.body:
+                    if not isinstance(node, ast.FunctionDef) or node.name not in STORED_FUNCTIONS:
+                        continue
+                    module = name[:-3].replace("/", ".").removesuffix(".__init__")
+                    homes.setdefault(f"{module}.{node.name}", []).append(version)
+                    for dec in node.decorator_list:
+                        if isinstance(dec, ast.Call) and getattr(dec.func, "id", None) == "set_module" and \
+                                dec.args and isinstance(dec.args[0], ast.Constant):
+                            homes.setdefault(f"{dec.args[0].value}.{node.name}", []).append(version)
+                            public.add(f"{dec.args[0].value}.{node.name}")
+    out = {}
+    for name, tags in sorted(homes.items()):
+        fn = name.rsplit(".", 1)[1]
+        obj = getattr(pd, fn)
+        target = f"{obj.__module__}.{obj.__qualname__}"
+        if name == target:
+            continue
+        span = tags[0] if len(tags) == 1 else f"{tags[0]} - {tags[-1]}"
+        # A home the installed release's predecessors alone write is an old name; one a later release writes, newer.
+        newer = _minor(tags[-1]) > _minor(pd.__version__)
+        how = "set_module gives it this public name" if name in public else f"defines {fn} there"
+        out[name] = (target, f"pandas {span}: {how}", *(("newer",) if newer else ()))
+    return out
+
+
+OLD_NAMES = {**_old_names(), **_reexported(), **NEWER_NAMES, **_stored_function_homes()}
 # Targets of the old names that this pandas' own pickles do not name: derived like any other class.
 EXTRA_NAMES = {t: "" for t, *_ in OLD_NAMES.values() if t.startswith("pandas.")}
 # Names older pandas pickled that this version still defines but no longer writes (reviewed in FUNCTIONS).

@@ -292,8 +292,11 @@ export interface ObjV {
    * one of those makes that container's unkept items lost; the objects it came to stand for after are others.
    */
   droppedUpTo?: number;
-  /** The record of a memo stand-in (lostAttrs) that read this object as part of a state: a change to it ends it. */
-  inLostState?: LostAttrs;
+  /**
+   * The records of memo stand-ins (lostAttrs) that read this object as part of a state (pandas 2 names one numpy dtype
+   * object in the states of a DatetimeArray and of its ndarray, which two stand-ins replace): a change to it ends each.
+   */
+  inLostState?: LostAttrs[];
   /** Items the object yields when iterated that it does not hold (a pandas RangeIndex: argument-work.ts). */
   lazy?: number;
   /** Read back from the memo or duplicated (DUP): another part of the stream may hold this very object. */

@@ -553,7 +553,7 @@ function noteChanged(v: PyVal): void {
   if (standIn?.droppedIn !== undefined && (o!.standsFor ?? 0) <= (standIn.droppedUpTo ?? 0))
     droppedChanged(standIn.droppedIn);
   // Likewise an object in such a state (its SETITEM(S) items are read as attributes the state sets).
-  if (v.k === K.Obj && v.inLostState !== undefined) v.inLostState.over = true;
+  if (v.k === K.Obj && v.inLostState !== undefined) for (const info of v.inLostState) info.over = true;
   // A dict a list or set did not keep (values.ts droppableDict) gains items, or the memo's summary dict does: each
   // dict it stands for may be the one that changed.
   if (v.k === K.Dict) {
@@ -579,6 +579,8 @@ function droppedChanged(c: ListV | SetV | TupleV): void {
 /** Attribute names and classes a memo stand-in's record keeps (ObjV.lostAttrs); past either it answers "unknown". */
 const LOST_ATTR_NAMES = 512;
 const LOST_ATTR_CLASSES = 16;
+/** Records of memo stand-ins one object in their states may feed (ObjV.inLostState); past it a new record ends. */
+const LOST_STATE_RECORDS = 8;
 
 /**
  * Adds to the record of `standIn` (the memo's stand-in for `o`, an object stored after the detail budget) what `o`
@@ -624,12 +626,20 @@ function keepLostAttrs(o: ObjV, standIn: ObjV): void {
     if (it.k === K.Dict) {
       if (!add(it, true)) whole = false;
     } else if (it.k === K.Obj) {
-      if (it.memoLost === true || mayBeDict(it) || (it.inLostState !== undefined && it.inLostState !== info))
+      if (it.memoLost === true || mayBeDict(it)) {
         whole = false;
-      else {
-        it.inLostState = info;
-        if (it.planted !== undefined && !add(it.planted, false)) whole = false;
+        return;
       }
+      // Each record that read it is ended by a change to it (noteChanged); past the bound, this one ends now.
+      const records = (it.inLostState ??= []);
+      if (!records.includes(info)) {
+        if (records.length >= LOST_STATE_RECORDS) {
+          whole = false;
+          return;
+        }
+        records.push(info);
+      }
+      if (it.planted !== undefined && !add(it.planted, false)) whole = false;
     }
   };
   for (const st of statesOf(o)) {

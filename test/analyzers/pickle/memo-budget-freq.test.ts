@@ -1,0 +1,55 @@
+// pandas frames and Series with datetime values (a DatetimeIndex with freq 'D' or 'MS', datetime columns, arrays taken
+// by position) stored past the memo's detail budget, at protocols 2 - 5, written by pandas 1.5.3 and 2.3.3. pandas 2
+// gives an array taken by position its ndarray's dtype object, so that one object is in the states of objects two
+// memo stand-ins replace (the arrays' and the ndarrays'). Each stand-in's record keeps the names BUILD set, and the
+// lookups of BlockManager.__setstate__ (_with_freq of block values, copy of axes) answer from them: pandas' own output
+// passes past the budget as within it; a DatetimeArray that plants _with_freq (pandas calls it on block values with a
+// freq) stays blocked past the budget, and within it whenever the planted object is not admitted.
+// Fixtures: scripts/fixtures/memo-budget-freq.py (pandas' own objects and CPython's pickler; each file loaded once by
+// the pandas that wrote it, which calls the planted _with_freq of block values: manifest 'load').
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { scanBytes } from '../../../src/scan/engine.js';
+
+const ROOT = new URL('../../fixtures/memo-budget-freq/', import.meta.url).pathname;
+interface Manifest {
+  pandas: string;
+  files: { file: string; expect: 'pass' | 'block'; what: string; load: string; padding: number; protocol: number }[];
+}
+const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+
+for (const dir of readdirSync(ROOT).sort()) {
+  const manifest = JSON.parse(readFileSync(join(ROOT, dir, 'manifest.json'), 'utf8')) as Manifest;
+  describe(`pandas ${manifest.pandas} datetime values past the memo detail budget`, () => {
+    it('holds pandas output on both sides of the budget, and twins whose planted method pandas calls', () => {
+      for (const where of ['within', 'past'])
+        assert.ok(manifest.files.some((f) => f.file === `frames-p4-${where}.pkl` && f.expect === 'pass'));
+      for (const f of manifest.files) {
+        if (f.file.startsWith('frames-')) assert.equal(f.load, 'loads', f.file);
+        if (f.file.includes('-values-')) assert.equal(f.load, 'calls the planted _with_freq', f.file);
+      }
+    });
+    for (const f of manifest.files) {
+      it(`${f.expect}: ${f.file} (${f.what})`, async () => {
+        const r = await scanBytes(f.file, readFileSync(join(ROOT, dir, f.file)));
+        const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 240)}`).join('\n');
+        const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+        if (f.expect === 'pass') {
+          assert.deepEqual(blocking, [], why);
+          for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+          return;
+        }
+        assert.ok(blocking.length > 0, why);
+        // A planted name a pack admits (builtins.hash): past the budget the lookup on the stand-in answers "unknown",
+        // and that is what blocks the file.
+        if (f.file.includes('-hash-'))
+          assert.ok(
+            blocking.some((x) => x.ruleId === 'PICKLE-STRUCT' && x.evidence.signal.includes('_with_freq')),
+            why,
+          );
+      });
+    }
+  });
+}

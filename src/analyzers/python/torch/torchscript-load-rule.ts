@@ -3184,7 +3184,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
       const scans: { span: SourceSpan; text: string }[] = [];
       const steps: SizedCall[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
-        const n = valueStepsOf(mod, c);
+        const n = valueStepsOf(mod, c, bindingIn(archive));
         if (n !== undefined) steps.push({ span: c.span, text: c.text, elements: n });
         const elements =
           constantShapeElements(mod, c) ??
@@ -3214,11 +3214,11 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
 /**
  * The turns of the native loop a call of a value-steps operator makes (`torch.factorial(n)`: n): the value of its
  * argument when the code fixes it (a constant, or the ints the archive stores in the state item or the attribute set
- * from it that the argument reads), else the most one call can make (the bound of the type the implementation reads
- * the argument as). A value past that bound is charged the bound: the implementation cuts it to that type.
- * Undefined for any other call.
+ * from it that the argument reads; for a parameter of the method or function, those of what every call of it passes),
+ * else the most one call can make (the bound of the type the implementation reads the argument as). A value past that
+ * bound, or negative, is charged the bound: the implementation cuts it to that type. Undefined for any other call.
  */
-function valueStepsOf(mod: PythonModule, c: CallSite): number | undefined {
+function valueStepsOf(mod: PythonModule, c: CallSite, bind: BindArgument): number | undefined {
   const called = calledOperator(c);
   const spec = called === undefined ? undefined : VALUE_STEPS.get(called.op);
   if (called === undefined || spec === undefined) return undefined;
@@ -3227,7 +3227,17 @@ function valueStepsOf(mod: PythonModule, c: CallSite): number | undefined {
     c.keywords.find((k) => k.name === spec.argument)?.value ??
     c.positional[called.valueForm ? spec.position - 1 : spec.position];
   if (e === undefined) return spec.bound;
-  const v = (e.constant?.type === 'int' ? constantInts(e) : undefined) ?? storedInts(mod, e, c.scopeId, 0, true);
+  const ints = (m: PythonModule, x: ExpressionFact, scopeId: number) =>
+    (x.constant?.type === 'int' ? constantInts(x) : undefined) ?? storedInts(m, x, scopeId, 0, true);
+  let v = ints(mod, e, c.scopeId);
+  // A parameter of the method or function: what every call of it at load passes (through one caller).
+  if (v === undefined && e.nodeType === 'identifier') {
+    const passed = bind(mod, e, c.scopeId);
+    if (passed !== undefined && passed.length > 0) {
+      const all = passed.map((p) => ints(p.mod, p.e, p.scopeId));
+      if (all.every((x) => x !== undefined)) v = all.flatMap((x) => [...x!]);
+    }
+  }
   if (v === undefined || v.length === 0) return spec.bound;
   return Math.max(...v.map((x) => (Number.isSafeInteger(x) && x >= 0 && x <= spec.bound ? x : spec.bound)));
 }
@@ -3597,7 +3607,7 @@ export function detectTorchScriptLoadCode(
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];
     return m !== undefined && atLoad.has(m.id) ? unitName(m) : undefined;
   };
-  for (const s of loadDivisionSignals(mod, loadMethodOf, (e, scopeId) => storedInts(mod, e, scopeId))) push(s);
+  for (const s of loadDivisionSignals(mod, loadMethodOf, (e, scopeId) => storedInts(mod, e, scopeId, 0, true))) push(s);
   // Constant folding while the archive compiles: operators on constants run at load in every method.
   const methodOf = (scopeId: number): string | undefined => {
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];

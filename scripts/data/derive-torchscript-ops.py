@@ -62,6 +62,14 @@ stateFilledByTorch is outside the families.
 
 And `windowed`: the operators whose work is their output times a window (pooling with a `kernel_size`, unfold), with
 the window and stride arguments: the load rule charges the window per stride whatever the operand's origin.
+
+And `scalarWork`: every operator of the load families with an overload on numbers, strings, lists or dicts only (no
+Tensor argument or result), with its reviewed class (SCALAR_WORK): `constant`, `operand` (linear in a string or
+container operand), `size` (an int argument sizes the output: it must have a `work` or repetition entry) or
+`value-steps` (a native loop over an int argument's value: it must have a `valueSteps` entry with the argument, its
+position and the most turns one call makes). The script stops on such an operator without a class. `scalarResult`:
+the operators whose result holds no tensor, always or when their arguments hold none (`factorial(int) -> int`,
+`add(int, int) -> int`), so that int arithmetic is not read as a broadcasting tensor operator.
 """
 import json
 import re
@@ -180,6 +188,118 @@ VALUE_WORK = {f"aten::special_{name}": "n" for name in (
     "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p",
     "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
     "shifted_chebyshev_polynomial_w")}
+# The interpreter's operators on numbers, strings, lists and dicts (every overload with neither a Tensor argument nor
+# a Tensor result, of an operator code run at load may call), each reviewed against torch 1.13's implementations
+# (register_prim_ops.cpp, register_prim_ops_fulljit.cpp, register_special_ops.cpp) for what its native work depends
+# on, by the costliest of its overloads. The script stops on such an operator without a class, so an operator a later
+# torch adds to the load families needs this review before it is derived:
+#   constant      fixed-width arithmetic, a libm function, a table lookup, a type refinement or flag: the same work
+#                 whatever the values (`gcd` runs Euclid's loop at most ~92 times on 64-bit ints, `bin`/`hex`/`oct`
+#                 write at most 64 digits, `pow` of ints is std::pow on doubles);
+#   operand       linear (a sort: n log n) in the size of a string, list or dict operand, which the archive stores or
+#                 the load builds and the load rule's string, scan and loop charges read;
+#   size          an int argument sizes the output (the `work` section's sizes, or a repetition count): checked as a
+#                 size argument at load;
+#   value-steps   a native loop runs once per unit of an int argument's value (VALUE_STEPS): charged at load as that
+#                 value, or as its type's bound when the code does not fix it.
+SCALAR_CONSTANT = [
+    "aten::Bool", "aten::Complex", "aten::__and__", "aten::__derive_index", "aten::__is__", "aten::__isnot__",
+    "aten::__lshift__", "aten::__not__", "aten::__or__", "aten::__range_length", "aten::__round_to_zero_floordiv",
+    "aten::__rshift__", "aten::__xor__", "aten::_unwrap_optional", "aten::acos", "aten::acosh", "aten::angle",
+    "aten::asin", "aten::asinh", "aten::atan", "aten::atan2", "aten::atanh", "aten::bin", "aten::can_cast",
+    "aten::ceil", "aten::chr", "aten::copysign", "aten::cos", "aten::cosh", "aten::degrees", "aten::div",
+    "aten::divmod", "aten::erf", "aten::erfc", "aten::exp", "aten::expm1", "aten::floor", "aten::floordiv",
+    "aten::fmod", "aten::frexp", "aten::gamma", "aten::gcd", "aten::has_torch_function", "aten::hex",
+    "aten::is_grad_enabled", "aten::is_scripting", "aten::isfinite", "aten::isinf", "aten::isnan", "aten::ldexp",
+    "aten::len", "aten::lgamma", "aten::log", "aten::log10", "aten::log1p", "aten::mathremainder", "aten::modf",
+    "aten::neg", "aten::oct", "aten::ord", "aten::polar", "aten::pow", "aten::promote_types", "aten::radians",
+    "aten::remainder", "aten::result_type", "aten::round", "aten::set_grad_enabled", "aten::sin", "aten::sinh",
+    "aten::sqrt", "aten::sub", "aten::tan", "aten::tanh", "prim::EnumName", "prim::EnumValue", "prim::StringIndex",
+    "prim::TupleIndex", "prim::TupleUnpack", "prim::Uninitialized", "prim::abs", "prim::id", "prim::type",
+    "prim::unchecked_cast", "prim::unchecked_unwrap_optional",
+]
+SCALAR_OPERAND = [
+    "aten::Delete", "aten::Float", "aten::Int", "aten::Size", "aten::__contains__", "aten::__getitem__",
+    "aten::_set_item", "aten::add", "aten::add_", "aten::all", "aten::any", "aten::append", "aten::capitalize",
+    "aten::clear", "aten::copy", "aten::count", "aten::dequantize", "aten::device", "aten::dict", "aten::endswith",
+    "aten::eq", "aten::extend", "aten::find", "aten::format", "aten::ge", "aten::get", "aten::gt", "aten::hash",
+    "aten::index", "aten::insert", "aten::isalnum", "aten::isalpha", "aten::isdecimal", "aten::isdigit",
+    "aten::isidentifier", "aten::islower", "aten::isnumeric", "aten::isprintable", "aten::isspace", "aten::istitle",
+    "aten::isupper", "aten::items", "aten::join", "aten::keys", "aten::le", "aten::list", "aten::lower",
+    "aten::lstrip", "aten::lt", "aten::ne", "aten::partition", "aten::percentFormat", "aten::pop", "aten::popitem",
+    "aten::remove", "aten::replace", "aten::reverse", "aten::rfind", "aten::rindex", "aten::rpartition",
+    "aten::rsplit", "aten::rstrip", "aten::select", "aten::setdefault", "aten::slice", "aten::sort", "aten::sorted",
+    "aten::split", "aten::splitlines", "aten::startswith", "aten::str", "aten::strip", "aten::sum", "aten::swapcase",
+    "aten::title", "aten::update", "aten::upper", "aten::values", "aten::warn", "prim::Print", "prim::RaiseException",
+    "prim::max", "prim::min", "prim::tolist",
+]
+# The accessors of packed convolution parameters return the few ints the packed object holds.
+SCALAR_ACCESSOR = re.compile(r"^quantized::conv(?:_transpose)?[23]d_(?:dilation|groups|output_padding|padding|stride|"
+                             r"transpose)$")
+SCALAR_OPERAND += ["quantized::conv2d_unpack_sizes", "quantized::make_quantized_cell_params_fp16"]
+SCALAR_SIZE = [
+    "aten::center", "aten::expandtabs", "aten::ljust", "aten::mul", "aten::mul_", "aten::rjust", "aten::zfill",
+    "prim::rangelist",
+]
+# Operators whose native loop runs once per unit of an int argument's value: the argument, its position, and the most
+# turns one call can make whatever the value (the type the implementation reads it as). `math.factorial` multiplies
+# 2..n in a C++ loop over its argument taken as a 32-bit int: up to 2^31 - 1 turns, about a second each call.
+VALUE_STEPS = {
+    "aten::factorial": {"argument": "a", "position": 0, "bound": 2**31 - 1},
+}
+SCALAR_WORK = {
+    **{op: "constant" for op in SCALAR_CONSTANT},
+    **{op: "operand" for op in SCALAR_OPERAND},
+    **{op: "size" for op in SCALAR_SIZE},
+    **{op: "value-steps" for op in VALUE_STEPS},
+}
+# Types that hold no tensor (the interpreter's numbers, strings, devices and containers of them).
+NO_TENSOR_TYPE = re.compile(r"^(?:int|SymInt|float|bool|str|complex|number|Scalar|NoneType|Device|Layout|"
+                            r"ScalarType|MemoryFormat|(?:Optional|List|Tuple)\[[^\]]*\])$")
+
+
+def holds_no_tensor(t: str) -> bool:
+    t = t.replace(" ", "")
+    if "Tensor" in t or re.search(r"\b(?:t|t1|t2|tVal|Any|AnyEnumType)\b", t) or "__torch__" in t:
+        return False
+    return NO_TENSOR_TYPE.match(t) is not None or t in ("int[]", "float[]", "bool[]", "str[]")
+
+
+def scalar_work(schemas, families) -> tuple:
+    """(class per operator, unclassified, class errors): every operator of the load families with an overload that
+    takes no Tensor and returns none, classified by SCALAR_WORK."""
+    listed = {op for ops in families.values() for op in ops}
+    scalar = set()
+    for s in schemas:
+        if s.name not in listed:
+            continue
+        types = [str(a.type) for a in s.arguments] + [str(r.type) for r in s.returns]
+        if any("Tensor" in t for t in types):
+            continue
+        scalar.add(s.name)
+    classes = {op: SCALAR_WORK.get(op, "constant" if SCALAR_ACCESSOR.match(op) else None) for op in sorted(scalar)}
+    unknown = sorted(op for op, c in classes.items() if c is None)
+    return {op: c for op, c in classes.items() if c is not None}, unknown
+
+
+def scalar_results(schemas) -> dict:
+    """Operator -> 'always' when every overload returns values that hold no tensor (`math.factorial` returns an int),
+    'from-scalars' when every overload whose arguments hold no tensor does (`add(int, int)` is an int even though
+    `add(Tensor, Tensor)` is a tensor): a call of one is a number, a string or a container of those, never a tensor
+    operand that broadcasts."""
+    always, scalars = {}, {}
+    for s in schemas:
+        out = all(holds_no_tensor(str(r.type)) for r in s.returns) and len(s.returns) > 0
+        always[s.name] = always.get(s.name, True) and out
+        if all(holds_no_tensor(str(a.type)) for a in s.arguments):
+            scalars[s.name] = scalars.get(s.name, True) and out
+    res = {}
+    for op in sorted(always):
+        if always[op]:
+            res[op] = "always"
+        elif scalars.get(op):
+            res[op] = "from-scalars"
+    return res
 INT_TYPES = ("int", "SymInt", "int[", "SymInt[", "Optional[int]", "Optional[SymInt]", "Optional[List[int]]",
              "List[int]", "List[SymInt]", "Optional[List[SymInt]]")
 # Producers (operators with no tensor operand that return a tensor, a list or a string) make their output from their
@@ -999,6 +1119,19 @@ def main() -> int:
     if unlisted_state:
         sys.stderr.write("stateFilledByTorch operators outside the load families: " + ", ".join(unlisted_state) + "\n")
         return 1
+    scalar_classes, unclassified = scalar_work(schemas, families)
+    if unclassified:
+        sys.stderr.write("operators on numbers, strings or lists at load whose work is not reviewed (SCALAR_WORK):\n  "
+                         + "\n  ".join(unclassified) + "\n")
+        return 1
+    repetition = repetition_operators(schemas)
+    unbounded = sorted(op for op, c in scalar_classes.items()
+                       if (c == "size" and op not in work and op not in repetition)
+                       or (c == "value-steps" and op not in VALUE_STEPS))
+    if unbounded:
+        sys.stderr.write("scalar operators classed as sized by an argument without its entry: " + ", ".join(unbounded)
+                         + "\n")
+        return 1
     json.dump(
         {
             "source": f"torch {torch.__version__} torch._C._jit_get_all_schemas() (scripts/data/derive-torchscript-ops.py)",
@@ -1023,6 +1156,9 @@ def main() -> int:
             "shapeFormulas": {op: f for op, f in sorted(SHAPE_FORMULAS.items()) if op in allowed},
             "loadFamilies": families,
             "windowed": windowed_operators(schemas),
+            "scalarWork": scalar_classes,
+            "valueSteps": {op: v for op, v in sorted(VALUE_STEPS.items()) if op in allowed},
+            "scalarResult": scalar_results(schemas),
         },
         sys.stdout,
         indent=0,

@@ -35,6 +35,16 @@ export const STORED_TURNS_PER_ELEMENT = 16;
 /** Tensor elements the constant-shape calls of a load may make per element of the stored containers it loops over. */
 export const STORED_ELEMENTS_PER_ELEMENT = 2 ** 12;
 
+/**
+ * Turns of native loops whose count is the value of an int argument (`math.factorial(n)` multiplies n numbers), summed
+ * over the load, each call counted once per turn of the loops around it (a turn is a few nanoseconds: 2^32 is seconds).
+ * A call whose argument the code does not fix is charged the most one call can make (2^31 - 1 for factorial).
+ */
+export const VALUE_STEPS_LIMIT = 2 ** 32;
+
+/** Such native turns a load may make per element of the stored containers it loops over. */
+export const STORED_STEPS_PER_ELEMENT = 2 ** 12;
+
 /** A loop's trip count: a constant, or the elements of a container the archive stores. */
 export type Trips = number | 'stored';
 
@@ -58,6 +68,8 @@ export interface CostUnit {
    * a loop over a stored container.
    */
   readonly scans?: readonly { readonly span: SourceSpan; readonly text: string }[];
+  /** Calls of operators whose native loop runs once per unit of an int argument's value, with those turns. */
+  readonly steps?: readonly SizedCall[];
   /** Calls of followed units: the call's span (the loops around it multiply the callee's work) and the callee's key. */
   readonly calls: readonly {
     readonly span: SourceSpan;
@@ -138,7 +150,11 @@ function scale(w: Work, p: Poly): Work {
 }
 
 /** The charge of one kind (loop turns, or constant-shape elements) over the call graph from each load method. */
-function charge(units: ReadonlyMap<string, CostUnit>, roots: readonly string[], kind: 'turns' | 'elements'): Work {
+function charge(
+  units: ReadonlyMap<string, CostUnit>,
+  roots: readonly string[],
+  kind: 'turns' | 'elements' | 'steps',
+): Work {
   const memo = new Map<string, Work>();
   const open = new Set<string>();
   const workOf = (key: string): Work => {
@@ -168,7 +184,7 @@ function charge(units: ReadonlyMap<string, CostUnit>, roots: readonly string[], 
         w = add(w, { total: term, worst: { origin, term } });
       }
     else
-      for (const c of u.sized) {
+      for (const c of kind === 'elements' ? u.sized : (u.steps ?? [])) {
         const term = times(around(c.span), { k0: c.elements, k1: 0, squared: false });
         const origin = { file: u.file, unit: u.name, span: c.span, text: c.text.slice(0, 200), own: c.elements };
         w = add(w, { total: term, worst: { origin, term } });
@@ -243,6 +259,28 @@ export function archiveCostSignals(
           `loops (this one, in ${origin.unit}, ${origin.own} elements, ${describe(term, 'elements')} with its loops): more than ` +
           `${LOAD_ELEMENTS_LIMIT}, or ${STORED_ELEMENTS_PER_ELEMENT} per stored element, so the load runs for ` +
           'minutes or hangs.',
+        'high',
+        { kind: 'load-work-unbounded', method: origin.unit, runsAtLoad: true },
+      ),
+    );
+  }
+  const steps = charge(units, roots, 'steps');
+  const v = steps.total;
+  if (steps.worst !== undefined && (v.squared || v.k0 > VALUE_STEPS_LIMIT || v.k1 > STORED_STEPS_PER_ELEMENT)) {
+    const { origin, term } = steps.worst;
+    emit(
+      origin.file,
+      signalAt(
+        'TORCH-SCRIPT-CUSTOM-OP',
+        origin.span,
+        origin.text,
+        `The operators the archive runs ${LOADS} loop natively once per unit of an int argument's value ` +
+          `(math.factorial(n) multiplies n numbers), ${describe(v, 'turns')} together, each call counted once per ` +
+          'turn of the loops around it, also through the methods and functions called inside loops, and an argument ' +
+          'that is neither a constant nor an int the archive stores where the call reads it at the most one call ' +
+          `can make, 2^31 - 1 for factorial (this one, in ${origin.unit}, ${origin.own} turns, ${describe(term, 'turns')} with its ` +
+          `loops): more than ${VALUE_STEPS_LIMIT}, or ${STORED_STEPS_PER_ELEMENT} per stored element, so the load ` +
+          'runs for minutes or hangs.',
         'high',
         { kind: 'load-work-unbounded', method: origin.unit, runsAtLoad: true },
       ),

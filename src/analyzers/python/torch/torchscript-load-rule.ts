@@ -99,6 +99,24 @@ interface OpTable {
    * or null, "window" when an omitted or empty stride is the window, else null].
    */
   readonly windowed: Readonly<Record<string, readonly [string, string | null, string | null]>>;
+  /**
+   * Every load-family operator with an overload on numbers, strings, lists or dicts only, by the reviewed class of
+   * its work: `constant`, `operand` (linear in a string or container operand), `size` (an int argument sizes the
+   * output: a `work` or repetition entry), `value-steps` (a native loop over an int argument's value: `valueSteps`).
+   */
+  readonly scalarWork: Readonly<Record<string, string>>;
+  /**
+   * Operators whose native loop runs once per unit of an int argument's value (`math.factorial`): the argument, its
+   * position and the most turns one call makes whatever the value.
+   */
+  readonly valueSteps: Readonly<
+    Record<string, { readonly argument: string; readonly position: number; readonly bound: number }>
+  >;
+  /**
+   * Operators whose result holds no tensor: `always` (every overload), or `from-scalars` (every overload whose
+   * arguments hold no tensor: `add(int, int) -> int`).
+   */
+  readonly scalarResult: Readonly<Record<string, string>>;
 }
 const TABLE = torchscriptOps() as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<
@@ -114,6 +132,11 @@ const TENSOR_OUT_OPS: ReadonlySet<string> = new Set(TABLE.tensorOut);
 const SHAPE_FORMULAS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.shapeFormulas));
 const VALUE_SIZED: ReadonlyMap<string, string | null> = new Map(Object.entries(TABLE.valueSized));
 const VALUE_WORK: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.valueWork));
+const VALUE_STEPS: ReadonlyMap<
+  string,
+  { readonly argument: string; readonly position: number; readonly bound: number }
+> = new Map(Object.entries(TABLE.valueSteps));
+const SCALAR_RESULT: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.scalarResult));
 /** The value-sized operators that look rows up by an index tensor (their output has one row per index or bag). */
 const INDEX_LOOKUP = /^(?:aten|quantized)::(?:index|index_select|_?embedding\w*)$/;
 
@@ -644,9 +667,17 @@ function storedDims(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
  * class (its state parameter never rebound, the method never called from code), or a local name every binding of
  * which is one: every int any object of the class stores at item i (undefined when one stores anything else).
  */
-function storedInts(mod: PythonModule, e: ExpressionFact, scopeId: number, depth = 0): readonly number[] | undefined {
+function storedInts(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  depth = 0,
+  attributes = false,
+): readonly number[] | undefined {
   const ctx = STORED_OF.get(mod);
   if (ctx === undefined || depth > 4) return undefined;
+  if (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1)
+    return storedInts(mod, e.elements[0]!, scopeId, depth + 1, attributes);
   if (e.nodeType === 'identifier') {
     const binds = mod.assignments.filter(
       (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === e.text),
@@ -655,14 +686,61 @@ function storedInts(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
     let all: number[] = [];
     for (const x of binds) {
       if (x.kind !== 'assign' || x.targets.length !== 1 || x.value === null) return undefined;
-      const v = storedInts(mod, x.value, scopeId, depth + 1);
+      const v = storedInts(mod, x.value, scopeId, depth + 1, attributes);
       if (v === undefined) return undefined;
       all = [...all, ...v];
     }
     return all;
   }
+  const a = e.access;
+  if (attributes && a?.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'attr')
+    return attributeInts(mod, a.root.name, a.steps[0]!.name, scopeId, depth);
   const item = stateItem(mod, e, scopeId);
   return item === undefined ? undefined : ctx.states.get(STORED_INTS + item.type)?.[item.index];
+}
+
+/**
+ * The ints `self.<attr>` holds in a method of an archive class when every assignment of an attribute named `attr` in
+ * the archive's code is `self.<attr> = ` a value storedInts reads, in a method of the same class (the `__setstate__`
+ * that copies a stored item into it): every int any object of the class stores there.
+ */
+function attributeInts(
+  mod: PythonModule,
+  root: string,
+  attr: string,
+  scopeId: number,
+  depth: number,
+): readonly number[] | undefined {
+  const ctx = STORED_OF.get(mod);
+  const fn = owningMethod(mod.functions, scopeId);
+  if (ctx === undefined || fn === undefined || fn.id !== scopeId) return undefined;
+  const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');
+  const cls = type === undefined ? undefined : ctx.classes.get(type);
+  if (cls === undefined || cls.id !== fn.parentId || ctx.files[cls.file]?.mod !== mod) return undefined;
+  if (root !== fn.parameters[0]?.name) return undefined;
+  if (mod.assignments.some((x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === root)))
+    return undefined;
+  let all: number[] | undefined;
+  for (const { mod: m } of ctx.files)
+    for (const x of m.assignments)
+      for (const t of x.targets) {
+        if (t.kind === 'name' || t.kind === 'subscript') continue;
+        const at = t.kind === 'other' ? null : /^\(?\s*(\w+)\s*\)?\s*\.\s*(\w+)$/.exec(t.text);
+        if (at === null) {
+          if (t.text.includes(`.${attr}`)) return undefined;
+          continue;
+        }
+        if (at[2] !== attr) continue;
+        const owner = owningMethod(m.functions, x.scopeId);
+        if (m !== mod || owner === undefined || owner.id !== x.scopeId || owner.parentId !== cls.id) return undefined;
+        if (at[1] !== owner.parameters[0]?.name || x.kind !== 'assign' || x.targets.length !== 1 || x.value === null)
+          return undefined;
+        // Only the stored item itself: a value read from another attribute could read this one again.
+        const v = storedInts(m, x.value, x.scopeId, depth + 1);
+        if (v === undefined) return undefined;
+        all = [...(all ?? []), ...v];
+      }
+  return all;
 }
 
 /** `(state)[i]` in a `__setstate__` whose stored states are read (the method's class and i), else undefined. */
@@ -1111,7 +1189,7 @@ function callSize(
   depth: number,
   visiting: ReadonlySet<string>,
 ): OperandSize | undefined {
-  if (NUMBER_BUILTINS.has(c.callee.raw)) return { kind: 'flat' };
+  if (NUMBER_BUILTINS.has(c.callee.raw) || FLAT_RESULTS.has(c)) return { kind: 'flat' };
   const n = constantShapeElements(mod, c);
   if (n !== undefined) {
     const dims = constantShapeDims(c);
@@ -1122,6 +1200,18 @@ function callSize(
   const { op, self } = call;
   // The operands in one order: the receiver of the value form first (`a.add(b)` is `torch.add(a, b)`).
   const operandsOf = [self, ...call.args];
+  // An operator whose result holds no tensor, by its schemas: always (`math.factorial` returns an int), or when its
+  // operands hold none (`add(int, int) -> int`).
+  const result = SCALAR_RESULT.get(op);
+  if (result === 'always') return { kind: 'flat' };
+  if (
+    result === 'from-scalars' &&
+    !BROADCASTING.test(op) &&
+    [...operandsOf, ...c.keywords.map((k) => k.value)].every(
+      (e) => operandSize(mod, e, c.scopeId, depth + 1, visiting).kind === 'flat',
+    )
+  )
+    return { kind: 'flat' };
   if (op === 'aten::expand_as' && operandsOf.length === 2 && c.keywords.length === 0)
     return operandSize(mod, operandsOf[1]!, c.scopeId, depth + 1, visiting);
   if (FULL_REDUCTION.test(op) && operandsOf.length === 1 && c.keywords.length === 0) return { kind: 'dims', dims: [] };
@@ -1497,8 +1587,15 @@ function broadcastOperands(mod: PythonModule, call: CallSite): OperandSize[] | u
       o.kind === 'dims' ? { kind: 'elements', elements: o.dims.reduce((p, d) => p * Math.max(d, 1), 1) } : o,
     );
   if (call.hasStarArgs || call.hasStarStarKwargs) out.push({ kind: 'unknown', key: call.text });
+  // Read from the call itself (no binding being followed): every operand holds no tensor, so neither does its result
+  // (`torch.add(r, torch.factorial(n))` of an int `r` is an int), which a later link of a chain reads without
+  // following the chain back again (`r0 = torch.add(r, ...)`, `r1 = torch.add(r0, ...)` …).
+  if (out.every((o) => o.kind === 'flat') && !LIST_OPERANDS.test(op)) FLAT_RESULTS.add(call);
   return out;
 }
+
+/** Broadcasting calls whose operands were each proven to hold no tensor (see broadcastOperands). */
+const FLAT_RESULTS = new WeakSet<CallSite>();
 
 /** The elements a broadcasting call at load makes from constant shapes (charged with its loops), or undefined. */
 function broadcastElementsOf(mod: PythonModule, call: CallSite): number | undefined {
@@ -3085,7 +3182,10 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
       const sized: SizedCall[] = [];
       const calls: { span: SourceSpan; callee: string; times?: Trips }[] = [];
       const scans: { span: SourceSpan; text: string }[] = [];
+      const steps: SizedCall[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
+        const n = valueStepsOf(mod, c, bindingIn(archive));
+        if (n !== undefined) steps.push({ span: c.span, text: c.text, elements: n });
         const elements =
           constantShapeElements(mod, c) ??
           broadcastElementsOf(mod, c) ??
@@ -3102,13 +3202,44 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
           if (archive.atLoad[cls.file]!.has(next.id))
             calls.push({ span: u.span, callee: `${cls.file}:${next.id}`, times });
       }
-      units.set(`${file}:${id}`, { file, name: unitName(fn), loops, sized, scans, calls });
+      units.set(`${file}:${id}`, { file, name: unitName(fn), loops, sized, scans, steps, calls });
     }
   });
   const roots = loadRoots(archive).map(([file, fn]) => `${file}:${fn.id}`);
   const out = archiveCostSignals(units, roots);
   ARCHIVE_COST.set(archive, out);
   return out;
+}
+
+/**
+ * The turns of the native loop a call of a value-steps operator makes (`torch.factorial(n)`: n): the value of its
+ * argument when the code fixes it (a constant, or the ints the archive stores in the state item or the attribute set
+ * from it that the argument reads; for a parameter of the method or function, those of what every call of it passes),
+ * else the most one call can make (the bound of the type the implementation reads the argument as). A value past that
+ * bound, or negative, is charged the bound: the implementation cuts it to that type. Undefined for any other call.
+ */
+function valueStepsOf(mod: PythonModule, c: CallSite, bind: BindArgument): number | undefined {
+  const called = calledOperator(c);
+  const spec = called === undefined ? undefined : VALUE_STEPS.get(called.op);
+  if (called === undefined || spec === undefined) return undefined;
+  if (c.hasStarArgs || c.hasStarStarKwargs) return spec.bound;
+  const e =
+    c.keywords.find((k) => k.name === spec.argument)?.value ??
+    c.positional[called.valueForm ? spec.position - 1 : spec.position];
+  if (e === undefined) return spec.bound;
+  const ints = (m: PythonModule, x: ExpressionFact, scopeId: number) =>
+    (x.constant?.type === 'int' ? constantInts(x) : undefined) ?? storedInts(m, x, scopeId, 0, true);
+  let v = ints(mod, e, c.scopeId);
+  // A parameter of the method or function: what every call of it at load passes (through one caller).
+  if (v === undefined && e.nodeType === 'identifier') {
+    const passed = bind(mod, e, c.scopeId);
+    if (passed !== undefined && passed.length > 0) {
+      const all = passed.map((p) => ints(p.mod, p.e, p.scopeId));
+      if (all.every((x) => x !== undefined)) v = all.flatMap((x) => [...x!]);
+    }
+  }
+  if (v === undefined || v.length === 0) return spec.bound;
+  return Math.max(...v.map((x) => (Number.isSafeInteger(x) && x >= 0 && x <= spec.bound ? x : spec.bound)));
 }
 
 /** Operators that scan their first operand (a list, string or tensor) element by element in native code. */
@@ -3476,7 +3607,7 @@ export function detectTorchScriptLoadCode(
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];
     return m !== undefined && atLoad.has(m.id) ? unitName(m) : undefined;
   };
-  for (const s of loadDivisionSignals(mod, loadMethodOf, (e, scopeId) => storedInts(mod, e, scopeId))) push(s);
+  for (const s of loadDivisionSignals(mod, loadMethodOf, (e, scopeId) => storedInts(mod, e, scopeId, 0, true))) push(s);
   // Constant folding while the archive compiles: operators on constants run at load in every method.
   const methodOf = (scopeId: number): string | undefined => {
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];

@@ -12,7 +12,12 @@ export const HALVES: readonly (Half | 'all')[] = ['dev', 'held-out', 'all'];
 export const splitKey = (e: { repository?: string; package?: string }): string =>
   e.repository ?? `debian/${e.package ?? ''}`;
 
-/** The half of the measure a manifest row belongs to. */
-export function halfOf(e: { repository?: string; package?: string }): Half {
+/**
+ * The half of the measure a manifest row belongs to. A row that records its half (`half`: a sample split when it was
+ * collected, by the lower-cased repository name) keeps it.
+ */
+export function halfOf(e: { repository?: string; package?: string; half?: string }): Half {
+  if (e.half === 'dev') return 'dev';
+  if (e.half === 'held' || e.half === 'held-out') return 'held-out';
   return createHash('sha256').update(splitKey(e)).digest()[0]! % 2 === 0 ? 'dev' : 'held-out';
 }

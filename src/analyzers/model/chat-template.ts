@@ -10,6 +10,7 @@
 // format_map replacement fields (`"{0.__class__}".format(x)`) read attributes with Python's getattr there, and a
 // reference to a string's format method is the way around the sandbox's own format check (CVE-2024-56326).
 import { parse, tokenize } from '@huggingface/jinja';
+import { jinjaSyntax, restoreTests } from './template-statements.js';
 import {
   buildEnv,
   foldBudgetExhausted,
@@ -301,11 +302,16 @@ export function rawAsText(text: string): string {
  * the forms the parser reads, tuples it does not read marked and restored. Throws what the parser throws.
  */
 export function parseTemplate(text: string): JNode {
-  const tokens = withoutRecursiveMarks(
-    tokenize(keepGenerationBlocks(parserLiterals(rawAsText(text))), { lstrip_blocks: true, trim_blocks: true }),
+  const tokens = jinjaSyntax(
+    withoutRecursiveMarks(
+      tokenize(keepGenerationBlocks(parserLiterals(rawAsText(text))), { lstrip_blocks: true, trim_blocks: true }),
+    ),
+    (t, type, value) => ({ ...t, type, value }) as typeof t,
   );
-  return tupleLiterals(
-    parse(withTupleMarkers(tokens, (t, value) => ({ ...t, type: 'Identifier', value }))) as unknown as JNode,
+  return restoreTests(
+    tupleLiterals(
+      parse(withTupleMarkers(tokens, (t, value) => ({ ...t, type: 'Identifier', value }))) as unknown as JNode,
+    ),
   );
 }
 

@@ -1429,7 +1429,8 @@ export function renderWork(
     if (n.type === 'TestExpression') {
       const t = n['test'] as JNode;
       const name = isNode(t) && t.type === 'Identifier' ? (t['value'] as string) : '';
-      chargeWalk(n, TEST_WORK.get(name) ?? 'both', [n['operand']], loops, `the test '${name}' walks`);
+      const args = Array.isArray(n['args']) ? (n['args'] as unknown[]) : [];
+      chargeWalk(n, TEST_WORK.get(name) ?? 'both', [n['operand'], ...args], loops, `the test '${name}' walks`);
       return;
     }
     if (n.type === 'MemberExpression') {

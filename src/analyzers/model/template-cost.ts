@@ -7,7 +7,7 @@
 // loop. Every renderer users run is considered: jinja2's sandbox caps one range() at
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
 import { foldString, intOf, type Def, type FoldEnv } from './template-fold.js';
-import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
+import { children, isNode, keywordArg, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 import { callerEdges, filterCost } from './template-filter-cost.js';
 import {
   blockGrowthFactor,
@@ -428,7 +428,10 @@ function nestLevels(value: JNode, target: string): number {
       most = Math.max(most, levels);
       continue;
     }
-    const inner = NESTING_LITERALS.has(n.type) ? levels + 1 : levels;
+    const inner =
+      NESTING_LITERALS.has(n.type) || (n.type === 'FilterExpression' && NESTING_FILTERS.has(filterName(n)))
+        ? levels + 1
+        : levels;
     for (const c of children(n)) stack.push([c, inner]);
   }
   return most;
@@ -556,6 +559,8 @@ function isConstant(n: JNode): boolean {
  * 1,000 integers and the rest, 0.77 s, against 0.002 s for its repr).
  */
 const PPRINT_LEVEL_WORK = 15;
+/** Work per character tojson writes (json.dumps' encoder, measured with CPython: about 5 units a character). */
+const TOJSON_CHAR_WORK = 5;
 
 const MASK64 = (1n << 64n) - 1n;
 const XXPRIME_1 = 11400714785074694791n;
@@ -767,8 +772,20 @@ function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): num
       return [...(n['value'] as string)].length;
     case 'ArrayLiteral':
     case 'TupleLiteral':
+      if (unfold) {
+        // A serialising operation writes every item of every container it holds.
+        let t = 0;
+        for (const x of n['value'] as JNode[]) t += Math.max(1, madeSize(x, env, depth + 1, seen));
+        return t;
+      }
       return (n['value'] as unknown[]).length;
     case 'ObjectLiteral':
+      if (unfold) {
+        let t = 0;
+        for (const [k, x] of n['value'] as Map<JNode, JNode>)
+          t += Math.max(1, madeSize(k, env, depth + 1, seen)) + Math.max(1, madeSize(x, env, depth + 1, seen));
+        return t;
+      }
       return (n['value'] as Map<unknown, unknown>).size;
     case 'Ternary':
       return Math.max(
@@ -779,7 +796,9 @@ function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): num
       const o = (n['operator'] as { value?: string })?.value;
       const l = n['left'] as JNode;
       const r = n['right'] as JNode;
-      if (o === '~' || o === '+') return madeSize(l, env, depth + 1, seen) + madeSize(r, env, depth + 1, seen);
+      if (o === '+') return madeSize(l, env, depth + 1, seen) + madeSize(r, env, depth + 1, seen);
+      // `~` writes each operand's string form: a container with everything it holds.
+      if (o === '~') return unfolding(() => madeSize(l, env, depth + 1, seen) + madeSize(r, env, depth + 1, seen));
       if (o !== '*') return 0;
       const lc = intValue(l, env);
       const rc = intValue(r, env);
@@ -823,6 +842,141 @@ function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): num
 
 /** Whether madeSize counts strings and containers the template states, besides ranges (see loopsOverTemplateValues). */
 let followStated = true;
+/** Whether madeSize counts a container with every item of every container it holds (a value written out whole). */
+let unfold = false;
+
+/** `f` with madeSize counting every item of every container a value holds. */
+function unfolding<T>(f: () => T): T {
+  const was = unfold;
+  unfold = true;
+  try {
+    return f();
+  } finally {
+    unfold = was;
+  }
+}
+
+/** Filters that write their operand out whole, every item of every container it holds. */
+const SERIALISING_FILTERS: ReadonlySet<string> = new Set([
+  'string',
+  'tojson',
+  'pprint',
+  'escape',
+  'e',
+  'forceescape',
+  'urlencode',
+  'join',
+  'format',
+]);
+
+/** Filters whose result holds its operand's items one level deeper (a list of groups, batches, slices or pairs). */
+const NESTING_FILTERS: ReadonlySet<string> = new Set(['batch', 'slice', 'groupby', 'items', 'dictsort']);
+
+/**
+ * An upper bound on how many containers deep a value the template makes nests (1 for a flat list, 0 for what holds
+ * no container the template makes): literals and nesting filters add a level, size-keeping and item filters keep
+ * their operand's, and a name adds the levels its sets nest its own old value by (nestLevels, times the passes of
+ * the loops around each set) to the deepest of its definitions.
+ */
+function nestDepth(n: JNode, env: FoldEnv, depth = 0, seen: Set<string> = new Set()): number {
+  if (depth > MAX_SIZE_DEPTH * 4) return 0;
+  const sub = (x: JNode): number => nestDepth(x, env, depth + 1, seen);
+  switch (n.type) {
+    case 'ArrayLiteral':
+    case 'TupleLiteral': {
+      let most = 0;
+      for (const x of n['value'] as JNode[]) most = Math.max(most, sub(x));
+      return most + 1;
+    }
+    case 'ObjectLiteral': {
+      let most = 0;
+      for (const x of (n['value'] as Map<JNode, JNode>).values()) most = Math.max(most, sub(x));
+      return most + 1;
+    }
+    case 'Ternary':
+      return Math.max(sub(n['trueExpr'] as JNode), sub(n['falseExpr'] as JNode));
+    case 'BinaryExpression': {
+      const o = (n['operator'] as { value?: string })?.value;
+      return o === '+' || o === '*' ? Math.max(sub(n['left'] as JNode), sub(n['right'] as JNode)) : 0;
+    }
+    case 'CallExpression':
+      return isRangeCall(n, env) ? 1 : 0;
+    case 'SelectExpression':
+      return sub(n['lhs'] as JNode);
+    case 'FilterExpression': {
+      const name = filterName(n);
+      const operand = sub(n['operand'] as JNode);
+      if (NESTING_FILTERS.has(name)) return operand + 1;
+      if (SIZE_KEEPING_FILTERS.has(name) || ITEM_FILTERS.has(name)) return operand;
+      return 0;
+    }
+    case 'MemberExpression': {
+      const prop = n['property'] as JNode;
+      if (n['computed'] || prop.type !== 'Identifier') return sub(n['object'] as JNode);
+      return namedDepth(`.${prop['value'] as string}`, env.attrs.get(prop['value'] as string), env, depth, seen);
+    }
+    case 'Identifier':
+      return namedDepth(n['value'] as string, env.vars.get(n['value'] as string), env, depth, seen);
+    default:
+      return 0;
+  }
+}
+
+/** nestDepth of a variable (`name`) or a namespace attribute (`.name`) from its definitions. */
+function namedDepth(
+  name: string,
+  defs: readonly Def[] | undefined,
+  env: FoldEnv,
+  depth: number,
+  seen: Set<string>,
+): number {
+  if (!defs || seen.has(name)) return 0;
+  seen.add(name);
+  let most = 0;
+  let levels = 0;
+  const passes = gatherPasses.get(env);
+  for (const d of defs) {
+    if (d.kind === 'value') {
+      most = Math.max(most, nestDepth(d.node, env, depth + 1, seen));
+      levels += nestLevels(d.node, name) * (passes?.get(d.node) ?? 1);
+    } else if (d.kind === 'iter') most = Math.max(most, nestDepth(d.node, env, depth + 1, seen) - 1);
+  }
+  seen.delete(name);
+  return most + levels;
+}
+
+/**
+ * The characters a serialising filter writes for a value of `items` items (unfolded) nested `levels` deep: each item
+ * at most eight characters (a list's string form: `'\x00', `), and pprint and tojson with an indent start each item
+ * on a line indented by the levels it is nested at (pprint one character a level, tojson its indent).
+ */
+function serialisedSize(name: string, args: readonly JNode[], items: number, levels: number, env: FoldEnv): number {
+  if (items === 0) return 0;
+  if (name === 'pprint') return items * (8 + levels) + 1;
+  if (name === 'tojson') {
+    const indent = tojsonIndent(args, env);
+    return indent === 0 ? 6 * items + 1 : items * (8 + indent * levels) + 1;
+  }
+  return 8 * items + 1;
+}
+
+/** The characters tojson indents each level by: its `indent` (transformers' second positional, jinja2's first). */
+function tojsonIndent(args: readonly JNode[], env: FoldEnv): number {
+  const kw = keywordArg(args, 'indent');
+  const pos = args.filter((a) => a.type !== 'KeywordArgumentExpression');
+  let most = 0;
+  for (const a of kw ? [kw] : pos.slice(0, 2)) {
+    if (a.type === 'StringLiteral') {
+      most = Math.max(most, [...(a['value'] as string)].length);
+      continue;
+    }
+    if (a.type === 'Identifier' && ['true', 'false', 'none', 'True', 'False', 'None'].includes(a['value'] as string))
+      continue;
+    const v = intValue(a, env);
+    most = Math.max(most, v === undefined ? Infinity : typeof v === 'number' ? Math.abs(v) : magnitude(v));
+  }
+  return most;
+}
 const STATED_TYPES: ReadonlySet<string> = new Set([
   'StringLiteral',
   'ArrayLiteral',
@@ -856,6 +1010,11 @@ function transformedSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string
   if (!followStated) return 0;
   const call = callParts(n);
   if (!call) return 0;
+  if (SERIALISING_FILTERS.has(call.name)) {
+    const items = unfolding(() => madeSize(call.operand, env, depth + 1, seen));
+    if (call.name === 'pprint' || call.name === 'tojson' || call.name === 'string')
+      return serialisedSize(call.name, call.args, items, nestDepth(call.operand, env), env);
+  }
   const base = madeSize(call.operand, env, depth + 1, seen);
   if (base === 0) return 0;
   const factor = SIZE_FACTOR.get(call.name);
@@ -2196,21 +2355,45 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
   }
   // pprint renders every sub-value's repr at each level before it decides how to wrap it: work of the value's size
-  // times the levels it is nested (the levels the template nests it by its sets).
+  // times the levels it is nested. pprint and tojson with an indent write each item on a line indented by its level:
+  // their output is the value's size times its depth, and is checked against the output bound (a loop over it runs
+  // once per character of it: iterations() sizes it the same way).
   for (const n of [...all, ...indirect]) {
-    if (n.type !== 'FilterExpression' || filterName(n) !== 'pprint') continue;
+    if (n.type !== 'FilterExpression') continue;
+    const name = filterName(n);
+    if (name !== 'pprint' && name !== 'tojson' && name !== 'string') continue;
     const operand = n['operand'] as JNode;
-    // Without levels the template adds, pprint is linear in its operand, which its call is charged as.
-    const levels = nesting.get(assignedName(operand))?.levels ?? 0;
-    if (levels === 0) continue;
-    const size = sizeOf(operand, env);
+    const items = unfolding(() => madeSize(operand, env, 0, new Set()));
+    if (items === 0) continue;
+    const levels = Math.max(0, nestDepth(operand, env) - 1);
+    const call = callParts(n);
+    const written = serialisedSize(name, call?.args ?? [], items, levels, env);
     const where = standsFor.get(n) ?? n;
-    const work = PPRINT_LEVEL_WORK * size * levels * (passesAround.get(where) ?? 1) * (runs.get(where) ?? 1);
-    if (work > MAX_RENDER_WORK)
+    const times = (passesAround.get(where) ?? 1) * (runs.get(where) ?? 1);
+    if (written > MAX_RENDER_OUTPUT) {
+      out.push({
+        where: n,
+        amount: written,
+        what:
+          written === Infinity
+            ? `writes a value by ${name} whose size cannot be bounded`
+            : `writes a value of up to ${items} items nested ${levels} levels deep by ${name}: about ` +
+              `${written.toExponential(2)} characters (each item on a line indented by its level)`,
+      });
+      continue;
+    }
+    const work =
+      name === 'pprint'
+        ? PPRINT_LEVEL_WORK * Math.max(written, 8 * items) * Math.max(1, levels) * times
+        : TOJSON_CHAR_WORK * written * times;
+    if (levels > 0 && work > MAX_RENDER_WORK)
       out.push({
         where: n,
         amount: work,
-        what: `pretty-prints a value of up to ${size} characters nested ${levels} levels deep (pprint walks each level's whole sub-value), about ${work.toExponential(2)} units of work over the passes of its loops`,
+        what:
+          name === 'pprint'
+            ? `pretty-prints a value of up to ${items} items nested ${levels} levels deep (pprint walks each level's whole sub-value), about ${work.toExponential(2)} units of work over the passes of its loops`
+            : `serialises a value of up to ${items} items nested ${levels} levels deep by ${name}, about ${written.toExponential(2)} characters and ${work.toExponential(2)} units of work over the passes of its loops`,
       });
   }
   for (const n of all) {

@@ -566,6 +566,16 @@ function formatStrings(n: JNode, env: FoldEnv): readonly string[] | undefined {
   return f.unknown || !f.values.length ? undefined : f.values;
 }
 
+/**
+ * Work of urlize per squared character of its operand: its unanchored trailing-punctuation search retries a run of
+ * `.`, `,`, `)`, `>` (escaped to `&gt;`) from each of its positions. scripts/fixtures/urlize-cost.py measures the real
+ * jinja2 urlize on those shapes at up to 4.9 units a squared character; charged at twice that, so an input that takes
+ * 10 s is a finding.
+ */
+export const URLIZE_WORK = 10;
+/** Work of striptags per squared character: its comment-or-tag regex rescans from every unclosed `<!--` or `<`. */
+const STRIPTAGS_WORK = 3;
+
 /** Work per unit of size (character or item) of a call's operand, in units of about 4 ns. */
 const ITEM_WEIGHT: ReadonlyMap<string, number> = new Map([
   ['join', 150],
@@ -1506,7 +1516,8 @@ export function renderWork(
     } else if (call.name === 'striptags' || call.name === 'urlize') {
       // striptags: the comment-or-tag regex rescans from every unclosed `<!--` or `<` to the end. urlize: the
       // trailing-punctuation regex run on a word ending in `)` rescans a run of `)` from each of its positions.
-      per = 3 * (part ? m.dataChars * m.dataRequest : chars * chars);
+      const w = call.name === 'urlize' ? URLIZE_WORK : STRIPTAGS_WORK;
+      per = w * (part ? m.dataChars * m.dataRequest : chars * chars);
     } else if ((call.name === 'encode' || call.name === 'decode') && n.type === 'CallExpression') {
       // The codec is the first argument or `encoding=` (UTF-8 when none); one the analysis cannot read may be any.
       const cn = callArg(call.args, 0, 'encoding');

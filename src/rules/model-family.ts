@@ -25,5 +25,6 @@ export function reportModelFact(meta: RuleMeta, fact: ModelFact, ctx: RuleContex
       confidence: fact.confidence,
       details: { format: fact.format, ...fact.details },
     },
+    ...(fact.severity !== undefined ? { severity: fact.severity } : {}),
   });
 }

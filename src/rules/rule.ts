@@ -91,6 +91,8 @@ export interface ModelFact {
   readonly column?: number;
   readonly confidence: 'high' | 'medium' | 'low';
   readonly details?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  /** A lower severity than the rule's for this signal (a cost the caller's request bounds decide). */
+  readonly severity?: 'MEDIUM';
 }
 
 /** Something in scope that was not fully analysed. */

@@ -31,6 +31,7 @@ export type TemplateSignalKind =
   | 'unknown-name'
   | 'format-field'
   | 'render-cost'
+  | 'request-cost'
   | 'token-check';
 
 export interface TemplateSignal {
@@ -592,19 +593,33 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
     if (!(e instanceof RangeError)) throw e;
     costs = [{ where: program, amount: Infinity, what: 'is nested too deeply for its render cost to be bounded' }];
   }
+  // A cost over the limit only through the caller's content (a message as long as the request bound allows) is the
+  // request's doing as much as the template's: reported as depending on the request, at medium confidence.
+  const ownCost = costs.some((c) => !c.request);
   for (const c of costs)
     emit(
-      {
-        kind: 'render-cost',
-        name: 'render-cost',
-        snippet: printNode(c.where),
-        confidence: 'high',
-        message:
-          `rendering is unbounded or too costly: the template ${c.what} (limits: ${MAX_RENDER_ITERATIONS} loop ` +
-          `iterations, ${MAX_RENDER_OUTPUT} characters per value, for a request of at most ${DATA_ENTRIES} entries per ` +
-          `list and ${DATA_CHARS} characters per string) — a ` +
-          'sandboxed renderer hangs or exhausts memory too',
-      },
+      c.request && !ownCost
+        ? {
+            kind: 'request-cost',
+            name: 'request-cost',
+            snippet: printNode(c.where),
+            confidence: 'medium',
+            message:
+              `rendering cost grows with the request: the template ${c.what}. A request within the bounds (at most ` +
+              `${DATA_ENTRIES} entries per list and ${DATA_CHARS} characters per string) can make one render run ` +
+              'for minutes, sandboxed or not; a caller that bounds the length of what users send bounds it',
+          }
+        : {
+            kind: 'render-cost',
+            name: 'render-cost',
+            snippet: printNode(c.where),
+            confidence: 'high',
+            message:
+              `rendering is unbounded or too costly: the template ${c.what} (limits: ${MAX_RENDER_ITERATIONS} loop ` +
+              `iterations, ${MAX_RENDER_OUTPUT} characters per value, for a request of at most ${DATA_ENTRIES} entries per ` +
+              `list and ${DATA_CHARS} characters per string) — a ` +
+              'sandboxed renderer hangs or exhausts memory too',
+          },
       '',
     );
   return out;

@@ -56,6 +56,11 @@ export interface CostSignal {
   readonly where: JNode;
   /** The figure measured against the limit (Infinity when unbounded). */
   readonly amount: number;
+  /**
+   * The limit is passed only through the caller's content at the request bounds (a message of DATA_CHARS characters):
+   * with the template's own values alone the cost stays within it.
+   */
+  readonly request?: boolean;
 }
 
 /**

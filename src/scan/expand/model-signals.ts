@@ -138,7 +138,17 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
       ...(first.column !== undefined ? { column: first.column } : {}),
       confidence: signals.some((s) => s.confidence === 'high') ? 'high' : first.confidence,
       // A render cost that only a request at its bounds drives past the budget: the caller's limits decide it.
-      ...(signals.every((s) => s.kind === 'request-cost') ? { severity: 'MEDIUM' as const } : {}),
+      ...(signals.every((s) => s.kind === 'request-cost')
+        ? {
+            severity: 'MEDIUM' as const,
+            title: 'Chat Template Render Cost Grows with the Request',
+            fixHint:
+              'Bound the length of the messages the serving stack accepts, or use a template that does not run ' +
+              'quadratic filters (urlize, striptags) on request content.',
+          }
+        : signals.every((s) => s.kind === 'render-cost')
+          ? { title: 'Chat Template Render Cost Has No Bound' }
+          : {}),
       details: {
         check: a.parsed ? 'ast' : 'token-fallback',
         reached: names.slice(0, 32),

@@ -2369,12 +2369,25 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     if (name !== 'pprint' && name !== 'tojson' && name !== 'string') continue;
     const operand = n['operand'] as JNode;
     const items = unfolding(() => madeSize(operand, env, 0, new Set()));
-    if (items === 0) continue;
     const levels = Math.max(0, nestDepth(operand, env) - 1);
-    const call = callParts(n);
-    const written = serialisedSize(name, call?.args ?? [], items, levels, env);
     const where = standsFor.get(n) ?? n;
     const times = (passesAround.get(where) ?? 1) * (runs.get(where) ?? 1);
+    if (items === 0) {
+      // A value the template nests but whose items it does not make (the caller's, or ones the analysis cannot
+      // size): pprint's work is its size bound times the levels.
+      if (name !== 'pprint' || levels === 0) continue;
+      const size = sizeOf(operand, env);
+      const work = PPRINT_LEVEL_WORK * size * levels * times;
+      if (work > MAX_RENDER_WORK)
+        out.push({
+          where: n,
+          amount: work,
+          what: `pretty-prints a value of up to ${size} characters nested ${levels} levels deep (pprint walks each level's whole sub-value), about ${work.toExponential(2)} units of work over the passes of its loops`,
+        });
+      continue;
+    }
+    const call = callParts(n);
+    const written = serialisedSize(name, call?.args ?? [], items, levels, env);
     if (written > MAX_RENDER_OUTPUT) {
       out.push({
         where: n,
@@ -2389,7 +2402,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
     const work =
       name === 'pprint'
-        ? PPRINT_LEVEL_WORK * Math.max(written, 8 * items) * Math.max(1, levels) * times
+        ? PPRINT_LEVEL_WORK * Math.max(written, 8 * items, sizeOf(operand, env)) * Math.max(1, levels) * times
         : TOJSON_CHAR_WORK * written * times;
     if (levels > 0 && work > MAX_RENDER_WORK)
       out.push({

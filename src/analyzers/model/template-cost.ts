@@ -433,13 +433,26 @@ function nestLevels(value: JNode, target: string): number {
       most = Math.max(most, levels);
       continue;
     }
-    const inner =
-      NESTING_LITERALS.has(n.type) || (n.type === 'FilterExpression' && NESTING_FILTERS.has(filterName(n)))
-        ? levels + 1
-        : levels;
+    const inner = nestsOneLevel(n) ? levels + 1 : levels;
     for (const c of children(n)) stack.push([c, inner]);
   }
   return most;
+}
+
+/**
+ * Whether an expression holds its operands one container deeper: a list, tuple or dict literal, a nesting filter
+ * (`batch`, `slice`, `groupby`, `items`, `dictsort`), `dict(...)` (its items are tuples of its values) and the
+ * `items()` method (a tuple per pair).
+ */
+function nestsOneLevel(n: JNode): boolean {
+  if (NESTING_LITERALS.has(n.type)) return true;
+  if (n.type === 'FilterExpression') return NESTING_FILTERS.has(filterName(n));
+  if (n.type !== 'CallExpression') return false;
+  const callee = n['callee'] as JNode;
+  if (callee.type === 'Identifier') return callee['value'] === 'dict';
+  return (
+    callee.type === 'MemberExpression' && !callee['computed'] && (callee['property'] as JNode)['value'] === 'items'
+  );
 }
 
 /** A call of the renderer's range(). */

@@ -1362,6 +1362,8 @@ export function renderWork(
           if (defs && defs.some((d) => d.kind === 'unknown' || d.kind === 'iter')) return true;
         }
         if (v.type === 'MemberExpression' && !v['computed']) st.push(v['object']);
+        // A keyword argument's name is no value: only what it is given is read.
+        else if (v.type === 'KeywordArgumentExpression') st.push(v['value']);
         // A filter's or a test's name is no value: only its operand and arguments are read.
         else if (v.type === 'FilterExpression' || v.type === 'TestExpression') {
           st.push(v['operand']);

@@ -15,7 +15,7 @@ import { describe, it } from 'node:test';
 import { analyzeChatTemplate, parseTemplate } from '../../../src/analyzers/model/chat-template.js';
 import { URLIZE_WORK } from '../../../src/analyzers/model/template-growth.js';
 import { scanBytes } from '../../../src/scan/engine.js';
-import { templateCases } from '../../helpers/template-cases.js';
+import { costSignals, templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
@@ -145,4 +145,46 @@ describe('urlize calibration', () => {
     assert.ok(most > 1, 'the measurements hold the quadratic shapes');
     assert.ok(URLIZE_WORK >= 2 * most, `${URLIZE_WORK} < 2 x ${most}`);
   });
+});
+
+describe('what each class charges', () => {
+  const CASES: [string, string, boolean][] = [
+    // dict() and items() nest their values one tuple deeper: a value nested through them past the C stack's depth.
+    [
+      'a value nested through dict().items() in a loop',
+      '{% set ns = namespace(x=()) %}{% for i in range(100000) %}{% for j in range(3) %}' +
+        '{% set ns.x = dict(k=ns.x).items()|first %}{% endfor %}{% endfor %}{{ [ns.x]|unique|list|length }}',
+      true,
+    ],
+    [
+      "each message's pairs through dict().items()",
+      '{% for m in messages %}{% for k, v in dict(role=m.role).items() %}{{ k }}={{ v }}{% endfor %}{% endfor %}',
+      false,
+    ],
+    // A keyword argument's name is not the caller's content.
+    [
+      'items of a dict the template builds, in a loop',
+      '{% for i in range(1000) %}{{ dict(a=i).items()|list }}{% endfor %}',
+      false,
+    ],
+    // Integers: a product of request integers is small; one of a big power is charged by its bits.
+    ['a product of two request integers', '{{ (messages|length) * (tools|length) }}', false],
+    [
+      'an unstated-size integer multiplied in a loop over the messages',
+      '{% set e = 300000 %}{% set x = 7 ** e %}{% for m in messages %}{{ (x * x) % 7 }}{% endfor %}',
+      true,
+    ],
+    // tojson of the caller's tools with an indent: the request is charged by its size, not deepened.
+    ['tools written with tojson(indent=4)', '{% for t in tools %}{{ t|tojson(indent=4) }}{% endfor %}', false],
+    [
+      'a value the template nests 40 levels, with tojson(indent=2) once',
+      `{% set ns = namespace(x=[]) %}{% for i in range(40) %}{% set ns.x = [ns.x, i] %}{% endfor %}{{ ns.x|tojson(indent=2) }}`,
+      false,
+    ],
+  ];
+  for (const [name, template, flagged] of CASES)
+    it(`${name}: ${flagged ? 'a render-cost finding' : 'passes'}`, async () => {
+      const s = await costSignals(template);
+      assert.equal(s.length > 0, flagged, s.join('\n'));
+    });
 });

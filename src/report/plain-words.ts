@@ -108,8 +108,14 @@ export function onLoad(f: GatedFinding): string | undefined {
       return 'loading this model runs operators or native code from outside PyTorch';
     case 'TORCH-HUB-DYNAMIC-IMPORT':
       return 'torch.hub runs code from a repository revision that is not pinned';
-    case 'MODEL-TEMPLATE-INJECTION':
+    case 'MODEL-TEMPLATE-INJECTION': {
+      const kinds = Array.isArray(d['kinds']) ? (d['kinds'] as readonly string[]) : [];
+      if (kinds.length && kinds.every((k) => k === 'request-cost'))
+        return 'a long request can make rendering this chat template run for minutes';
+      if (kinds.length && kinds.every((k) => k === 'render-cost' || k === 'request-cost'))
+        return 'rendering this chat template can hang the renderer or exhaust its memory';
       return 'rendering this chat template can reach Python internals';
+    }
     case 'MODEL-LAMBDA-CODE':
       return 'loading this model runs code stored in it';
     case 'MODEL-REMOTE-CODE':

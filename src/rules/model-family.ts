@@ -25,5 +25,8 @@ export function reportModelFact(meta: RuleMeta, fact: ModelFact, ctx: RuleContex
       confidence: fact.confidence,
       details: { format: fact.format, ...fact.details },
     },
+    ...(fact.severity !== undefined ? { severity: fact.severity } : {}),
+    ...(fact.title !== undefined ? { title: fact.title } : {}),
+    ...(fact.fixHint !== undefined ? { fixHint: fact.fixHint } : {}),
   });
 }

@@ -91,6 +91,11 @@ export interface ModelFact {
   readonly column?: number;
   readonly confidence: 'high' | 'medium' | 'low';
   readonly details?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  /** A lower severity than the rule's for this signal (a cost the caller's request bounds decide). */
+  readonly severity?: 'MEDIUM';
+  /** The finding's title and fix when this signal is not what the rule's title says (a render cost, not a reach). */
+  readonly title?: string;
+  readonly fixHint?: string;
 }
 
 /** Something in scope that was not fully analysed. */
@@ -142,6 +147,8 @@ export interface ReportInput {
   readonly severity?: 'MEDIUM' | 'LOW' | 'INFO';
   /** The fix for this signal when it differs from the rule's. */
   readonly fixHint?: string;
+  /** The title for this signal when the rule's does not describe it. */
+  readonly title?: string;
 }
 
 /** A finding's fingerprint: rule, the stable location chain (paths relative to the scan target) and the signal key. */
@@ -168,7 +175,7 @@ export class RuleContext {
       ruleId: meta.id,
       category: meta.category,
       severity: input.severity ?? meta.severity,
-      title: meta.title,
+      title: input.title ?? meta.title,
       cwe: meta.cwe,
       owasp: meta.owasp,
       ...(meta.frameworks ? { frameworks: meta.frameworks } : {}),

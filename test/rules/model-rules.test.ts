@@ -464,8 +464,20 @@ describe('MODEL rules', () => {
   });
 
   it('a template the parser cannot read and the token check finds clean is SCAN-INCOMPLETE, not a pass', async () => {
-    const r = await scanBytes('chat_template.jinja', text('{% with a = 1 %}{{ messages }}{% endwith %}'));
+    // `do` is a statement only with jinja2's `do` extension, which the parser does not read.
+    const r = await scanBytes('chat_template.jinja', text('{% do messages|length %}{{ messages }}'));
     assert.ok(r.findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE' && f.evidence.signal.includes('token-level')));
+  });
+
+  it('a template with a with block and tests taking arguments is parsed and passes', async () => {
+    const r = await scanBytes(
+      'chat_template.jinja',
+      text(
+        '{% with sep = "\\n" %}{% for m in messages %}{% if loop.index0 is divisibleby(2) %}{{ m.content }}' +
+          '{% elif loop.index is divisibleby 3 and m.role is sameas none %}{{ sep }}{% endif %}{% endfor %}{% endwith %}',
+      ),
+    );
+    assert.deepEqual(r.findings, []);
   });
 
   it('an extension that promises a format carries the mismatch as evidence', async () => {

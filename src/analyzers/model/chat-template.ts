@@ -10,6 +10,7 @@
 // format_map replacement fields (`"{0.__class__}".format(x)`) read attributes with Python's getattr there, and a
 // reference to a string's format method is the way around the sandbox's own format check (CVE-2024-56326).
 import { parse, tokenize } from '@huggingface/jinja';
+import { jinjaSyntax, restoreTests } from './template-statements.js';
 import {
   buildEnv,
   foldBudgetExhausted,
@@ -30,6 +31,7 @@ export type TemplateSignalKind =
   | 'unknown-name'
   | 'format-field'
   | 'render-cost'
+  | 'request-cost'
   | 'token-check';
 
 export interface TemplateSignal {
@@ -301,11 +303,16 @@ export function rawAsText(text: string): string {
  * the forms the parser reads, tuples it does not read marked and restored. Throws what the parser throws.
  */
 export function parseTemplate(text: string): JNode {
-  const tokens = withoutRecursiveMarks(
-    tokenize(keepGenerationBlocks(parserLiterals(rawAsText(text))), { lstrip_blocks: true, trim_blocks: true }),
+  const tokens = jinjaSyntax(
+    withoutRecursiveMarks(
+      tokenize(keepGenerationBlocks(parserLiterals(rawAsText(text))), { lstrip_blocks: true, trim_blocks: true }),
+    ),
+    (t, type, value) => ({ ...t, type, value }) as typeof t,
   );
-  return tupleLiterals(
-    parse(withTupleMarkers(tokens, (t, value) => ({ ...t, type: 'Identifier', value }))) as unknown as JNode,
+  return restoreTests(
+    tupleLiterals(
+      parse(withTupleMarkers(tokens, (t, value) => ({ ...t, type: 'Identifier', value }))) as unknown as JNode,
+    ),
   );
 }
 
@@ -586,19 +593,33 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
     if (!(e instanceof RangeError)) throw e;
     costs = [{ where: program, amount: Infinity, what: 'is nested too deeply for its render cost to be bounded' }];
   }
+  // A cost over the limit only through the caller's content (a message as long as the request bound allows) is the
+  // request's doing as much as the template's: reported as depending on the request, at medium confidence.
+  const ownCost = costs.some((c) => !c.request);
   for (const c of costs)
     emit(
-      {
-        kind: 'render-cost',
-        name: 'render-cost',
-        snippet: printNode(c.where),
-        confidence: 'high',
-        message:
-          `rendering is unbounded or too costly: the template ${c.what} (limits: ${MAX_RENDER_ITERATIONS} loop ` +
-          `iterations, ${MAX_RENDER_OUTPUT} characters per value, for a request of at most ${DATA_ENTRIES} entries per ` +
-          `list and ${DATA_CHARS} characters per string) — a ` +
-          'sandboxed renderer hangs or exhausts memory too',
-      },
+      c.request && !ownCost
+        ? {
+            kind: 'request-cost',
+            name: 'request-cost',
+            snippet: printNode(c.where),
+            confidence: 'medium',
+            message:
+              `rendering cost grows with the request: the template ${c.what}. A request within the bounds (at most ` +
+              `${DATA_ENTRIES} entries per list and ${DATA_CHARS} characters per string) can make one render run ` +
+              'for minutes, sandboxed or not; a caller that bounds the length of what users send bounds it',
+          }
+        : {
+            kind: 'render-cost',
+            name: 'render-cost',
+            snippet: printNode(c.where),
+            confidence: 'high',
+            message:
+              `rendering is unbounded or too costly: the template ${c.what} (limits: ${MAX_RENDER_ITERATIONS} loop ` +
+              `iterations, ${MAX_RENDER_OUTPUT} characters per value, for a request of at most ${DATA_ENTRIES} entries per ` +
+              `list and ${DATA_CHARS} characters per string) — a ` +
+              'sandboxed renderer hangs or exhausts memory too',
+          },
       '',
     );
   return out;

@@ -7,7 +7,7 @@
 // loop. Every renderer users run is considered: jinja2's sandbox caps one range() at
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
 import { foldString, intOf, type Def, type FoldEnv } from './template-fold.js';
-import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
+import { children, isNode, keywordArg, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 import { callerEdges, filterCost } from './template-filter-cost.js';
 import {
   blockGrowthFactor,
@@ -56,6 +56,11 @@ export interface CostSignal {
   readonly where: JNode;
   /** The figure measured against the limit (Infinity when unbounded). */
   readonly amount: number;
+  /**
+   * The limit is passed only through the caller's content at the request bounds (a message of DATA_CHARS characters):
+   * with the template's own values alone the cost stays within it.
+   */
+  readonly request?: boolean;
 }
 
 /**
@@ -428,10 +433,26 @@ function nestLevels(value: JNode, target: string): number {
       most = Math.max(most, levels);
       continue;
     }
-    const inner = NESTING_LITERALS.has(n.type) ? levels + 1 : levels;
+    const inner = nestsOneLevel(n) ? levels + 1 : levels;
     for (const c of children(n)) stack.push([c, inner]);
   }
   return most;
+}
+
+/**
+ * Whether an expression holds its operands one container deeper: a list, tuple or dict literal, a nesting filter
+ * (`batch`, `slice`, `groupby`, `items`, `dictsort`), `dict(...)` (its items are tuples of its values) and the
+ * `items()` method (a tuple per pair).
+ */
+function nestsOneLevel(n: JNode): boolean {
+  if (NESTING_LITERALS.has(n.type)) return true;
+  if (n.type === 'FilterExpression') return NESTING_FILTERS.has(filterName(n));
+  if (n.type !== 'CallExpression') return false;
+  const callee = n['callee'] as JNode;
+  if (callee.type === 'Identifier') return callee['value'] === 'dict';
+  return (
+    callee.type === 'MemberExpression' && !callee['computed'] && (callee['property'] as JNode)['value'] === 'items'
+  );
 }
 
 /** A call of the renderer's range(). */
@@ -556,6 +577,8 @@ function isConstant(n: JNode): boolean {
  * 1,000 integers and the rest, 0.77 s, against 0.002 s for its repr).
  */
 const PPRINT_LEVEL_WORK = 15;
+/** Work per character tojson writes (json.dumps' encoder, measured with CPython: about 5 units a character). */
+const TOJSON_CHAR_WORK = 5;
 
 const MASK64 = (1n << 64n) - 1n;
 const XXPRIME_1 = 11400714785074694791n;
@@ -767,8 +790,20 @@ function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): num
       return [...(n['value'] as string)].length;
     case 'ArrayLiteral':
     case 'TupleLiteral':
+      if (unfold) {
+        // A serialising operation writes every item of every container it holds.
+        let t = 0;
+        for (const x of n['value'] as JNode[]) t += Math.max(1, madeSize(x, env, depth + 1, seen));
+        return t;
+      }
       return (n['value'] as unknown[]).length;
     case 'ObjectLiteral':
+      if (unfold) {
+        let t = 0;
+        for (const [k, x] of n['value'] as Map<JNode, JNode>)
+          t += Math.max(1, madeSize(k, env, depth + 1, seen)) + Math.max(1, madeSize(x, env, depth + 1, seen));
+        return t;
+      }
       return (n['value'] as Map<unknown, unknown>).size;
     case 'Ternary':
       return Math.max(
@@ -779,7 +814,9 @@ function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): num
       const o = (n['operator'] as { value?: string })?.value;
       const l = n['left'] as JNode;
       const r = n['right'] as JNode;
-      if (o === '~' || o === '+') return madeSize(l, env, depth + 1, seen) + madeSize(r, env, depth + 1, seen);
+      if (o === '+') return madeSize(l, env, depth + 1, seen) + madeSize(r, env, depth + 1, seen);
+      // `~` writes each operand's string form: a container with everything it holds.
+      if (o === '~') return unfolding(() => madeSize(l, env, depth + 1, seen) + madeSize(r, env, depth + 1, seen));
       if (o !== '*') return 0;
       const lc = intValue(l, env);
       const rc = intValue(r, env);
@@ -823,6 +860,141 @@ function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): num
 
 /** Whether madeSize counts strings and containers the template states, besides ranges (see loopsOverTemplateValues). */
 let followStated = true;
+/** Whether madeSize counts a container with every item of every container it holds (a value written out whole). */
+let unfold = false;
+
+/** `f` with madeSize counting every item of every container a value holds. */
+function unfolding<T>(f: () => T): T {
+  const was = unfold;
+  unfold = true;
+  try {
+    return f();
+  } finally {
+    unfold = was;
+  }
+}
+
+/** Filters that write their operand out whole, every item of every container it holds. */
+const SERIALISING_FILTERS: ReadonlySet<string> = new Set([
+  'string',
+  'tojson',
+  'pprint',
+  'escape',
+  'e',
+  'forceescape',
+  'urlencode',
+  'join',
+  'format',
+]);
+
+/** Filters whose result holds its operand's items one level deeper (a list of groups, batches, slices or pairs). */
+const NESTING_FILTERS: ReadonlySet<string> = new Set(['batch', 'slice', 'groupby', 'items', 'dictsort']);
+
+/**
+ * An upper bound on how many containers deep a value the template makes nests (1 for a flat list, 0 for what holds
+ * no container the template makes): literals and nesting filters add a level, size-keeping and item filters keep
+ * their operand's, and a name adds the levels its sets nest its own old value by (nestLevels, times the passes of
+ * the loops around each set) to the deepest of its definitions.
+ */
+function nestDepth(n: JNode, env: FoldEnv, depth = 0, seen: Set<string> = new Set()): number {
+  if (depth > MAX_SIZE_DEPTH * 4) return 0;
+  const sub = (x: JNode): number => nestDepth(x, env, depth + 1, seen);
+  switch (n.type) {
+    case 'ArrayLiteral':
+    case 'TupleLiteral': {
+      let most = 0;
+      for (const x of n['value'] as JNode[]) most = Math.max(most, sub(x));
+      return most + 1;
+    }
+    case 'ObjectLiteral': {
+      let most = 0;
+      for (const x of (n['value'] as Map<JNode, JNode>).values()) most = Math.max(most, sub(x));
+      return most + 1;
+    }
+    case 'Ternary':
+      return Math.max(sub(n['trueExpr'] as JNode), sub(n['falseExpr'] as JNode));
+    case 'BinaryExpression': {
+      const o = (n['operator'] as { value?: string })?.value;
+      return o === '+' || o === '*' ? Math.max(sub(n['left'] as JNode), sub(n['right'] as JNode)) : 0;
+    }
+    case 'CallExpression':
+      return isRangeCall(n, env) ? 1 : 0;
+    case 'SelectExpression':
+      return sub(n['lhs'] as JNode);
+    case 'FilterExpression': {
+      const name = filterName(n);
+      const operand = sub(n['operand'] as JNode);
+      if (NESTING_FILTERS.has(name)) return operand + 1;
+      if (SIZE_KEEPING_FILTERS.has(name) || ITEM_FILTERS.has(name)) return operand;
+      return 0;
+    }
+    case 'MemberExpression': {
+      const prop = n['property'] as JNode;
+      if (n['computed'] || prop.type !== 'Identifier') return sub(n['object'] as JNode);
+      return namedDepth(`.${prop['value'] as string}`, env.attrs.get(prop['value'] as string), env, depth, seen);
+    }
+    case 'Identifier':
+      return namedDepth(n['value'] as string, env.vars.get(n['value'] as string), env, depth, seen);
+    default:
+      return 0;
+  }
+}
+
+/** nestDepth of a variable (`name`) or a namespace attribute (`.name`) from its definitions. */
+function namedDepth(
+  name: string,
+  defs: readonly Def[] | undefined,
+  env: FoldEnv,
+  depth: number,
+  seen: Set<string>,
+): number {
+  if (!defs || seen.has(name)) return 0;
+  seen.add(name);
+  let most = 0;
+  let levels = 0;
+  const passes = gatherPasses.get(env);
+  for (const d of defs) {
+    if (d.kind === 'value') {
+      most = Math.max(most, nestDepth(d.node, env, depth + 1, seen));
+      levels += nestLevels(d.node, name) * (passes?.get(d.node) ?? 1);
+    } else if (d.kind === 'iter') most = Math.max(most, nestDepth(d.node, env, depth + 1, seen) - 1);
+  }
+  seen.delete(name);
+  return most + levels;
+}
+
+/**
+ * The characters a serialising filter writes for a value of `items` items (unfolded) nested `levels` deep: each item
+ * at most eight characters (a list's string form: `'\x00', `), and pprint and tojson with an indent start each item
+ * on a line indented by the levels it is nested at (pprint one character a level, tojson its indent).
+ */
+function serialisedSize(name: string, args: readonly JNode[], items: number, levels: number, env: FoldEnv): number {
+  if (items === 0) return 0;
+  if (name === 'pprint') return items * (8 + levels) + 1;
+  if (name === 'tojson') {
+    const indent = tojsonIndent(args, env);
+    return indent === 0 ? 6 * items + 1 : items * (8 + indent * levels) + 1;
+  }
+  return 8 * items + 1;
+}
+
+/** The characters tojson indents each level by: its `indent` (transformers' second positional, jinja2's first). */
+function tojsonIndent(args: readonly JNode[], env: FoldEnv): number {
+  const kw = keywordArg(args, 'indent');
+  const pos = args.filter((a) => a.type !== 'KeywordArgumentExpression');
+  let most = 0;
+  for (const a of kw ? [kw] : pos.slice(0, 2)) {
+    if (a.type === 'StringLiteral') {
+      most = Math.max(most, [...(a['value'] as string)].length);
+      continue;
+    }
+    if (a.type === 'Identifier' && ['true', 'false', 'none', 'True', 'False', 'None'].includes(a['value'] as string))
+      continue;
+    const v = intValue(a, env);
+    most = Math.max(most, v === undefined ? Infinity : typeof v === 'number' ? Math.abs(v) : magnitude(v));
+  }
+  return most;
+}
 const STATED_TYPES: ReadonlySet<string> = new Set([
   'StringLiteral',
   'ArrayLiteral',
@@ -856,6 +1028,11 @@ function transformedSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string
   if (!followStated) return 0;
   const call = callParts(n);
   if (!call) return 0;
+  if (SERIALISING_FILTERS.has(call.name)) {
+    const items = unfolding(() => madeSize(call.operand, env, depth + 1, seen));
+    if (call.name === 'pprint' || call.name === 'tojson' || call.name === 'string')
+      return serialisedSize(call.name, call.args, items, nestDepth(call.operand, env), env);
+  }
   const base = madeSize(call.operand, env, depth + 1, seen);
   if (base === 0) return 0;
   const factor = SIZE_FACTOR.get(call.name);
@@ -1228,17 +1405,21 @@ function formatWidths(s: string): number[] {
 /**
  * Bits of `base ** exp` when the template can make it large, else undefined. An exponent the template does not state
  * (the caller's data, or a value it computes and this analysis cannot bound) is unbounded unless the base is -1, 0
- * or 1; a stated exponent with a base that is not stated is bounded by the exponent alone only when it is small.
+ * or 1; a stated exponent multiplies the bits of the base, which a base the analysis does not know as a number
+ * carries from what makes it (intBits: a power, a product, a parsed integer, or the widest integer the template
+ * makes anywhere when it cannot follow the value).
  */
-function powerBits(base: IntValue, exp: IntValue): number | undefined {
+function powerBits(l: JNode, r: JNode, env: FoldEnv, open: number, depth = 0): number | undefined {
+  const base = intValue(l, env);
+  const exp = intValue(r, env);
   const trivial = (v: IntValue): boolean => typeof v === 'number' && Math.abs(v) <= 1;
   if (trivial(base)) return undefined;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return Infinity;
   if (exp <= 1) return undefined;
-  if (typeof base !== 'number' || !Number.isFinite(base)) return exp <= 64 ? undefined : Infinity;
-  return exp * Math.log2(Math.abs(base));
+  if (typeof base === 'number' && Number.isFinite(base)) return exp * Math.log2(Math.abs(base));
+  const bits = intBits(l, env, open, new Set(), depth + 1);
+  return bits === 0 ? undefined : exp * bits;
 }
-
 /** The factor a value set from itself in sequence (outside loops) may grow by before it is a finding (2^20). */
 const MAX_SEQUENTIAL_GROWTH = 2 ** 20;
 
@@ -1250,43 +1431,113 @@ const SMALL_INT_BITS = 64;
  */
 export const MAX_INT_WORK = 2 ** 26;
 
+/** Filters whose integer result is no wider than their operand's widest integer (one bit more for `sum`'s carries). */
+const INT_PASS_FILTERS: ReadonlySet<string> = new Set(['abs', 'first', 'last', 'min', 'max', 'random', 'sum', 'round']);
+
 /**
- * Bits of the integer an expression may make: powers by their size, products and sums from their parts, a variable
- * from what it is set to; a caller's number is a request integer. 0 when the analysis cannot tell (such a value is
- * charged where it is made, as a power with an exponent it cannot bound is).
+ * Bits of the integer an expression may make: powers by their size, products and sums from their parts, a variable,
+ * a namespace attribute or a macro parameter from what it is set to, a loop variable from the items it runs over, an
+ * item of a list from the list's items; a caller's number is a request integer. A value the analysis cannot follow
+ * counts `open` bits: 0 where the caller asks only whether a value is known to be large (a hash class), and the widest
+ * integer the template makes anywhere (intBound) where a cost is charged.
  */
-function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): number {
-  if (depth > MAX_NESTING) return 0;
-  if (n.type === 'FilterExpression' && filterName(n) === 'int') return parsedIntBits(n, env);
+function intBits(n: JNode, env: FoldEnv, open = 0, seen: Set<string> = new Set(), depth = 0): number {
+  if (depth > MAX_NESTING) return open;
+  // Each expression is sized once per bound (definitions shared level after level would be walked once per path).
+  let memo = intBitsMemo.get(env)?.get(open);
+  const known = memo?.get(n);
+  if (known !== undefined) return known;
+  const bits = intBitsOf(n, env, open, seen, depth);
+  if (!memo) {
+    const perEnv = intBitsMemo.get(env) ?? new Map<number, Map<JNode, number>>();
+    intBitsMemo.set(env, perEnv);
+    memo = new Map();
+    perEnv.set(open, memo);
+  }
+  memo.set(n, bits);
+  return bits;
+}
+
+/** intBits' answers, per analysis and bound for what it cannot follow. */
+const intBitsMemo = new WeakMap<FoldEnv, Map<number, Map<JNode, number>>>();
+
+function intBitsOf(n: JNode, env: FoldEnv, open: number, seen: Set<string>, depth: number): number {
+  const sub = (x: JNode): number => intBits(x, env, open, seen, depth + 1);
+  if (n.type === 'FilterExpression') {
+    const name = filterName(n);
+    if (name === 'int') return parsedIntBits(n, env, open);
+    if (INT_PASS_FILTERS.has(name)) {
+      const items = intItemsBits(n['operand'] as JNode, env, open, seen, depth + 1);
+      return name === 'sum' && items > 0 ? items + Math.log2(DATA_ENTRIES) + 1 : items;
+    }
+  }
+  // Numbers that are no integers, text and containers make no big integer.
+  if (
+    n.type === 'StringLiteral' ||
+    n.type === 'FloatLiteral' ||
+    n.type === 'ArrayLiteral' ||
+    n.type === 'TupleLiteral' ||
+    n.type === 'ObjectLiteral' ||
+    n.type === 'TestExpression'
+  )
+    return 0;
   // A literal past 2^53 the parser reads as a double: its magnitude, not its exact value (past the double range,
   // more bits than any bound).
   if (n.type === 'IntegerLiteral' && intOf(n) === undefined) {
     const v = Math.abs(n['value'] as number);
     return Number.isFinite(v) ? Math.log2(v + 1) : Infinity;
   }
+  if (n.type === 'UnaryExpression') return sub(n['argument'] as JNode);
+  if (n.type === 'Ternary') return Math.max(sub(n['trueExpr'] as JNode), sub(n['falseExpr'] as JNode));
   if (n.type === 'BinaryExpression') {
     const op = (n['operator'] as { value?: string })?.value;
     const l = n['left'] as JNode;
     const r = n['right'] as JNode;
     switch (op) {
       case '**': {
-        const bits = powerBits(intValue(l, env), intValue(r, env));
-        if (bits !== undefined && Number.isFinite(bits)) return bits;
+        const bits = powerBits(l, r, env, open, depth);
+        if (bits !== undefined) return bits;
         break;
       }
       case '*':
-        return intBits(l, env, seen, depth + 1) + intBits(r, env, seen, depth + 1);
+        // A string or list repeated is no integer.
+        if (foldString(l, env).values.length || foldString(r, env).values.length) return 0;
+        return sub(l) + sub(r);
       case '+':
       case '-':
-        return Math.max(intBits(l, env, seen, depth + 1), intBits(r, env, seen, depth + 1)) + 1;
+        return Math.max(sub(l), sub(r)) + 1;
       case '//':
-        return intBits(l, env, seen, depth + 1);
+        return sub(l);
       case '%':
-        return Math.min(intBits(l, env, seen, depth + 1), intBits(r, env, seen, depth + 1));
+        // `%` on text formats it.
+        if (foldString(l, env).values.length) return 0;
+        return Math.min(sub(l), sub(r));
+      case 'and':
+      case 'or':
+        return Math.max(sub(l), sub(r));
+      case '/':
+      case '~':
+      case '==':
+      case '!=':
+      case '<':
+      case '>':
+      case '<=':
+      case '>=':
+      case 'in':
+      case 'not in':
+        return 0;
+    }
+  }
+  // An item of a list or tuple: its widest item.
+  if (n.type === 'MemberExpression' && n['computed']) {
+    const prop = n['property'] as JNode;
+    if (prop.type !== 'SliceExpression') {
+      const items = intItemsBits(n['object'] as JNode, env, open, seen, depth + 1);
+      if (items > 0) return items;
     }
   }
   // A variable or namespace attribute: the widest of its definitions (one that adds to its own old value, a counter,
-  // is one bit wider than what it adds).
+  // is one bit wider than what it adds); a loop variable, the widest item it runs over.
   const prop = n.type === 'MemberExpression' && !n['computed'] ? (n['property'] as JNode) : undefined;
   if (n.type === 'Identifier' || prop?.type === 'Identifier') {
     const name = n.type === 'Identifier' ? (n['value'] as string) : `.${prop!['value'] as string}`;
@@ -1294,14 +1545,92 @@ function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 
     if (defs && !seen.has(name)) {
       seen.add(name);
       let max = 0;
-      for (const d of defs) if (d.kind === 'value') max = Math.max(max, intBits(d.node, env, seen, depth + 1));
+      for (const d of defs)
+        if (d.kind === 'value') max = Math.max(max, intBits(d.node, env, open, seen, depth + 1));
+        else if (d.kind === 'iter') max = Math.max(max, intItemsBits(d.node, env, open, seen, depth + 1));
+        else if (d.kind === 'unknown') max = Math.max(max, open);
       seen.delete(name);
       return max;
     }
   }
   const v = intValue(n, env);
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.log2(Math.abs(v) + 1) : 0;
-  return v === undefined ? 0 : Math.log2(magnitude(v) + 1);
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.log2(Math.abs(v) + 1) : open;
+  return v === undefined ? (isTextValue(n, env) ? 0 : open) : Math.log2(magnitude(v) + 1);
+}
+
+/** Whether the folder knows `n` as text (a string or a list of strings), which makes no integer. */
+function isTextValue(n: JNode, env: FoldEnv): boolean {
+  const f = foldString(n, env);
+  return f.values.length > 0 && !f.unknown;
+}
+
+/** Bits of the widest integer the items of a sequence may be: a list literal's items, a range's bound, else `open`. */
+function intItemsBits(n: JNode, env: FoldEnv, open: number, seen: Set<string>, depth: number): number {
+  if (depth > MAX_NESTING) return open;
+  if (n.type === 'ArrayLiteral' || n.type === 'TupleLiteral') {
+    let max = 0;
+    for (const x of n['value'] as JNode[]) max = Math.max(max, intBits(x, env, open, seen, depth + 1));
+    return max;
+  }
+  if (n.type === 'CallExpression' && isRangeCall(n, env)) {
+    let max = 0;
+    for (const a of n['args'] as JNode[]) max = Math.max(max, intBits(a, env, open, seen, depth + 1));
+    return max;
+  }
+  if (n.type === 'FilterExpression' && ['list', 'sort', 'unique', 'reverse', 'batch', 'slice'].includes(filterName(n)))
+    return intItemsBits(n['operand'] as JNode, env, open, seen, depth + 1);
+  if (n.type === 'BinaryExpression' && ['+', '*'].includes((n['operator'] as { value?: string })?.value ?? '')) {
+    const l = n['left'] as JNode;
+    const r = n['right'] as JNode;
+    return Math.max(intItemsBits(l, env, open, seen, depth + 1), intItemsBits(r, env, open, seen, depth + 1));
+  }
+  if (n.type === 'Identifier' || (n.type === 'MemberExpression' && !n['computed'])) {
+    const prop = n.type === 'MemberExpression' ? (n['property'] as JNode) : undefined;
+    const name = n.type === 'Identifier' ? (n['value'] as string) : `.${prop!['value'] as string}`;
+    const defs = n.type === 'Identifier' ? env.vars.get(name) : env.attrs.get(name.slice(1));
+    if (defs && !seen.has(`[]${name}`)) {
+      seen.add(`[]${name}`);
+      let max = 0;
+      for (const d of defs)
+        if (d.kind === 'value') max = Math.max(max, intItemsBits(d.node, env, open, seen, depth + 1));
+        else max = Math.max(max, open);
+      seen.delete(`[]${name}`);
+      return max;
+    }
+  }
+  if (isTextValue(n, env) || isCallerSequence(n, env)) return Math.min(open, Math.log2(DATA_CHARS + 1));
+  return open;
+}
+
+/**
+ * The widest integer, in bits, the template may make anywhere: a bound for every integer the analysis cannot follow
+ * (an integer is made by a literal, arithmetic, a parse or the request, all of which are sized here). First every
+ * integer expression is sized without what the analysis cannot follow; when none passes SMALL_INT_BITS, so is every
+ * integer. Otherwise each round sizes them again with the previous round's bound for what it cannot follow, until
+ * a round adds no more than carries (an addition's bit); a bound still multiplying after the rounds (a product or a
+ * power of values it cannot follow) is unbounded.
+ */
+function intBound(all: readonly JNode[], env: FoldEnv): number {
+  const makers = all.filter(
+    (n) =>
+      (n.type === 'BinaryExpression' &&
+        ['**', '*', '//', '%', '+', '-'].includes((n['operator'] as { value?: string })?.value ?? '')) ||
+      (n.type === 'FilterExpression' && filterName(n) === 'int') ||
+      n.type === 'IntegerLiteral',
+  );
+  const widest = (open: number): number => {
+    let most = SMALL_INT_BITS;
+    for (const n of makers) most = Math.max(most, intBits(n, env, open));
+    return most;
+  };
+  let open = widest(0);
+  if (open <= SMALL_INT_BITS) return SMALL_INT_BITS;
+  for (let round = 0; round < 6; round++) {
+    const most = widest(open);
+    if (most <= open + SMALL_INT_BITS) return most + SMALL_INT_BITS;
+    open = most;
+  }
+  return Infinity;
 }
 
 /**
@@ -1309,7 +1638,7 @@ function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 
  * a prefix) at any length, about 5 bits a character at most; other bases stop at 4,300 digits (the filter then
  * answers its default).
  */
-function parsedIntBits(n: JNode, env: FoldEnv): number {
+function parsedIntBits(n: JNode, env: FoldEnv, open = 0): number {
   const f = n['filter'] as JNode;
   let base: number | undefined = 10;
   if (f.type === 'CallExpression') {
@@ -1322,9 +1651,12 @@ function parsedIntBits(n: JNode, env: FoldEnv): number {
       base = typeof v === 'number' ? v : undefined;
     }
   }
-  const chars = sizeOf(n['operand'] as JNode, env);
-  if (base !== undefined && base !== 0 && (base & (base - 1)) !== 0) return Math.min(chars, 4300) * 3.33;
-  return chars * 5;
+  const operand = n['operand'] as JNode;
+  // `int` of an integer is that integer.
+  const own = isTextValue(operand, env) ? 0 : intBits(operand, env, open);
+  const chars = sizeOf(operand, env);
+  if (base !== undefined && base !== 0 && (base & (base - 1)) !== 0) return Math.max(own, Math.min(chars, 4300) * 3.33);
+  return Math.max(own, chars * 5);
 }
 
 /** The `n`, `min` and `max` of a lipsum() call, positional or by keyword (jinja2's defaults: 5, 20, 100). */
@@ -1683,6 +2015,91 @@ function macroMemo(
   };
 }
 
+/** Whether an expression is built of literals only (jinja2 folds it once, when it compiles the template). */
+function constantExpression(n: JNode, depth = 0): boolean {
+  if (depth > MAX_NESTING) return false;
+  if (n.type === 'IntegerLiteral' || n.type === 'FloatLiteral' || n.type === 'StringLiteral') return true;
+  if (n.type === 'UnaryExpression') return constantExpression(n['argument'] as JNode, depth + 1);
+  if (n.type === 'BinaryExpression')
+    return constantExpression(n['left'] as JNode, depth + 1) && constantExpression(n['right'] as JNode, depth + 1);
+  return false;
+}
+
+/**
+ * Big-integer work: every arithmetic operator's result carries a bound of its bits (intBits; an integer the analysis
+ * cannot follow is bounded by the widest one the template makes anywhere, intBound), and `**`, `*`, `//` and `%` are
+ * charged from those bounds as CPython's long arithmetic does them, times the passes of the loops around them (an
+ * expression of literals only is folded once when the template is compiled): a power by its size in bits (in all
+ * past MAX_POWER_BITS, or any one past it); a product of two long operands by Karatsuba (digits^1.585), a division or
+ * modulo by schoolbook (digits times digits), against MAX_INT_WORK digit operations. An operand whose size cannot be
+ * bounded is a finding. (CPython refuses str() of an integer past 4,300 digits before converting it, and int() of
+ * text is charged where it is parsed.)
+ */
+function intArithmetic(nodes: readonly JNode[], env: FoldEnv, passesAround: ReadonlyMap<JNode, number>): CostSignal[] {
+  const out: CostSignal[] = [];
+  const open = intBound(nodes, env);
+  let powerBitsTotal = 0;
+  let powersReported = false;
+  let intWork = 0;
+  let intWorkReported = false;
+  for (const n of nodes) {
+    if (n.type !== 'BinaryExpression') continue;
+    const binop = (n['operator'] as { value?: string })?.value;
+    const passes = constantExpression(n) ? 1 : (passesAround.get(standsFor.get(n) ?? n) ?? 1);
+    const l = n['left'] as JNode;
+    const r = n['right'] as JNode;
+    if (binop === '//' || binop === '%' || binop === '*') {
+      const a = intBits(l, env, open);
+      const b = intBits(r, env, open);
+      if (a > SMALL_INT_BITS && b > SMALL_INT_BITS) {
+        // CPython's long division is schoolbook (digits of one times digits of the other); its product is
+        // Karatsuba on equal sizes (about n^1.585 digit products).
+        const da = a / 30;
+        const db = b / 30;
+        intWork += (binop === '*' ? Math.max(da, db) ** 1.585 : da * db) * passes;
+        if (intWork > MAX_INT_WORK && !intWorkReported) {
+          intWorkReported = true;
+          out.push({
+            where: n,
+            amount: intWork,
+            what:
+              intWork === Infinity
+                ? `does big-integer arithmetic (${binop}) on integers whose size cannot be bounded`
+                : `does big-integer arithmetic (${binop}) of about ${intWork.toExponential(2)} digit operations in all ` +
+                  `(operands of up to ${Math.round(Math.max(a, b))} bits, over the passes of its loops)`,
+          });
+        }
+      }
+    }
+    if (binop === '**') {
+      const bits = powerBits(l, r, env, open);
+      if (bits !== undefined && Number.isFinite(bits) && bits > SMALL_INT_BITS) {
+        powerBitsTotal += bits * passes;
+        if (bits <= MAX_POWER_BITS && powerBitsTotal > MAX_POWER_BITS && !powersReported) {
+          powersReported = true;
+          out.push({
+            where: n,
+            amount: powerBitsTotal,
+            what: `raises to powers of about ${powerBitsTotal.toExponential(2)} bits in all (over the passes of their loops)`,
+          });
+        }
+      }
+      if (bits !== undefined && bits > MAX_POWER_BITS)
+        out.push({
+          where: n,
+          amount: bits,
+          what:
+            bits !== Infinity
+              ? `raises to a power of about ${bits.toExponential(2)} bits`
+              : intValue(r, env) === undefined || typeof intValue(r, env) !== 'number'
+                ? 'raises to a power whose exponent the template computes or takes from the caller and that cannot be bounded'
+                : 'raises an integer whose size cannot be bounded to a power',
+        });
+    }
+  }
+  return out;
+}
+
 /**
  * Render-cost signals of a template: iterations over MAX_RENDER_ITERATIONS, repetition or padding over
  * MAX_RENDER_OUTPUT or unbounded, self-doubling values in loops, and recursion the template bounds itself.
@@ -1768,57 +2185,8 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
           `template compares them with each other, about ${work.toExponential(2)} units of work`,
       });
   }
-  // Integer powers and big-integer arithmetic are paid together: Jinja folds constant expressions when it compiles
-  // the template, so every one written costs once whatever loop holds it.
-  let powerBitsTotal = 0;
-  let powersReported = false;
-  let intWork = 0;
-  let intWorkReported = false;
   // Repetition, padding, format widths, integer powers and generated text.
   for (const n of [...all, ...indirect]) {
-    const binop = n.type === 'BinaryExpression' ? (n['operator'] as { value?: string })?.value : undefined;
-    if (binop === '//' || binop === '%' || binop === '*') {
-      const a = intBits(n['left'] as JNode, env);
-      const b = intBits(n['right'] as JNode, env);
-      if (a > SMALL_INT_BITS && b > SMALL_INT_BITS) {
-        // CPython's long division is schoolbook (digits of one times digits of the other); its product is
-        // Karatsuba on equal sizes (about n^1.585 digit products).
-        const da = a / 30;
-        const db = b / 30;
-        intWork += binop === '*' ? Math.max(da, db) ** 1.585 : da * db;
-        if (intWork > MAX_INT_WORK && !intWorkReported) {
-          intWorkReported = true;
-          out.push({
-            where: n,
-            amount: intWork,
-            what: `does big-integer arithmetic (${binop}) of about ${intWork.toExponential(2)} digit operations in all`,
-          });
-        }
-      }
-    }
-    if (binop === '**') {
-      const bits = powerBits(intValue(n['left'] as JNode, env), intValue(n['right'] as JNode, env));
-      if (bits !== undefined && Number.isFinite(bits) && bits > SMALL_INT_BITS) {
-        powerBitsTotal += bits;
-        if (bits <= MAX_POWER_BITS && powerBitsTotal > MAX_POWER_BITS && !powersReported) {
-          powersReported = true;
-          out.push({
-            where: n,
-            amount: powerBitsTotal,
-            what: `raises to powers of about ${powerBitsTotal.toExponential(2)} bits in all`,
-          });
-        }
-      }
-      if (bits !== undefined && bits > MAX_POWER_BITS)
-        out.push({
-          where: n,
-          amount: bits,
-          what:
-            bits === Infinity
-              ? 'raises to a power whose exponent the template computes or takes from the caller and that cannot be bounded'
-              : `raises to a power of about ${bits.toExponential(2)} bits`,
-        });
-    }
     if (isLipsumCall(n, env)) {
       const words = lipsumWords(n, env);
       if (words > MAX_RENDER_ITERATIONS || words === Infinity)
@@ -1953,6 +2321,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
   }
   gatherPasses.set(env, passesAround);
+  pushAll(out, intArithmetic([...all, ...indirect], env, passesAround));
   // Outside loops and macros each `set` runs once, but a value set from itself several times in sequence
   // (`{% set a = [a, a] %}` written 34 times) multiplies its size by each: a shared structure whose every walk
   // (printing, comparing, sorting, `in`) visits 2^34 leaves.
@@ -2004,21 +2373,58 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
   }
   // pprint renders every sub-value's repr at each level before it decides how to wrap it: work of the value's size
-  // times the levels it is nested (the levels the template nests it by its sets).
+  // times the levels it is nested. pprint and tojson with an indent write each item on a line indented by its level:
+  // their output is the value's size times its depth, and is checked against the output bound (a loop over it runs
+  // once per character of it: iterations() sizes it the same way).
   for (const n of [...all, ...indirect]) {
-    if (n.type !== 'FilterExpression' || filterName(n) !== 'pprint') continue;
+    if (n.type !== 'FilterExpression') continue;
+    const name = filterName(n);
+    if (name !== 'pprint' && name !== 'tojson' && name !== 'string') continue;
     const operand = n['operand'] as JNode;
-    // Without levels the template adds, pprint is linear in its operand, which its call is charged as.
-    const levels = nesting.get(assignedName(operand))?.levels ?? 0;
-    if (levels === 0) continue;
-    const size = sizeOf(operand, env);
+    const items = unfolding(() => madeSize(operand, env, 0, new Set()));
+    const levels = Math.max(0, nestDepth(operand, env) - 1);
     const where = standsFor.get(n) ?? n;
-    const work = PPRINT_LEVEL_WORK * size * levels * (passesAround.get(where) ?? 1) * (runs.get(where) ?? 1);
-    if (work > MAX_RENDER_WORK)
+    const times = (passesAround.get(where) ?? 1) * (runs.get(where) ?? 1);
+    if (items === 0) {
+      // A value the template nests but whose items it does not make (the caller's, or ones the analysis cannot
+      // size): pprint's work is its size bound times the levels.
+      if (name !== 'pprint' || levels === 0) continue;
+      const size = sizeOf(operand, env);
+      const work = PPRINT_LEVEL_WORK * size * levels * times;
+      if (work > MAX_RENDER_WORK)
+        out.push({
+          where: n,
+          amount: work,
+          what: `pretty-prints a value of up to ${size} characters nested ${levels} levels deep (pprint walks each level's whole sub-value), about ${work.toExponential(2)} units of work over the passes of its loops`,
+        });
+      continue;
+    }
+    const call = callParts(n);
+    const written = serialisedSize(name, call?.args ?? [], items, levels, env);
+    if (written > MAX_RENDER_OUTPUT) {
+      out.push({
+        where: n,
+        amount: written,
+        what:
+          written === Infinity
+            ? `writes a value by ${name} whose size cannot be bounded`
+            : `writes a value of up to ${items} items nested ${levels} levels deep by ${name}: about ` +
+              `${written.toExponential(2)} characters (each item on a line indented by its level)`,
+      });
+      continue;
+    }
+    const work =
+      name === 'pprint'
+        ? PPRINT_LEVEL_WORK * Math.max(written, 8 * items, sizeOf(operand, env)) * Math.max(1, levels) * times
+        : TOJSON_CHAR_WORK * written * times;
+    if (levels > 0 && work > MAX_RENDER_WORK)
       out.push({
         where: n,
         amount: work,
-        what: `pretty-prints a value of up to ${size} characters nested ${levels} levels deep (pprint walks each level's whole sub-value), about ${work.toExponential(2)} units of work over the passes of its loops`,
+        what:
+          name === 'pprint'
+            ? `pretty-prints a value of up to ${items} items nested ${levels} levels deep (pprint walks each level's whole sub-value), about ${work.toExponential(2)} units of work over the passes of its loops`
+            : `serialises a value of up to ${items} items nested ${levels} levels deep by ${name}, about ${written.toExponential(2)} characters and ${work.toExponential(2)} units of work over the passes of its loops`,
       });
   }
   for (const n of all) {

@@ -566,6 +566,16 @@ function formatStrings(n: JNode, env: FoldEnv): readonly string[] | undefined {
   return f.unknown || !f.values.length ? undefined : f.values;
 }
 
+/**
+ * Work of urlize per squared character of its operand: its unanchored trailing-punctuation search retries a run of
+ * `.`, `,`, `)`, `>` (escaped to `&gt;`) from each of its positions. scripts/fixtures/urlize-cost.py measures the real
+ * jinja2 urlize on those shapes at up to 4.9 units a squared character; charged at twice that, so an input that takes
+ * 10 s is a finding.
+ */
+export const URLIZE_WORK = 10;
+/** Work of striptags per squared character: its comment-or-tag regex rescans from every unclosed `<!--` or `<`. */
+const STRIPTAGS_WORK = 3;
+
 /** Work per unit of size (character or item) of a call's operand, in units of about 4 ns. */
 const ITEM_WEIGHT: ReadonlyMap<string, number> = new Map([
   ['join', 150],
@@ -828,6 +838,8 @@ export interface WorkSignal {
   readonly what: string;
   readonly where: JNode;
   readonly amount: number;
+  /** Over the limit only through the caller's content at the request bounds. */
+  readonly request?: boolean;
 }
 
 /** The names a for loop binds: its variable, or each name of an unpacking target (`for k, v in ...`). */
@@ -1191,19 +1203,27 @@ export function renderWork(
   };
 
   const origin = standsFor;
-  const charge = (node: JNode, per: number, times: number, what: string): void => {
+  // `ownPer`: the work without the caller's content (the template's own values alone); a charge over the budget only
+  // through the caller's content is request-driven.
+  const charge = (node: JNode, per: number, times: number, what: string, ownPer = per): void => {
     const amount = per * times;
     if (!(amount > 0)) return;
     total += amount;
     const n = origin.get(node) ?? node;
     if (amount > MAX_RENDER_WORK && !flagged.has(n)) {
       flagged.add(n);
+      const request = ownPer * times <= MAX_RENDER_WORK;
       out.push({
         where: n,
         amount,
+        ...(request ? { request } : {}),
         what:
           `${what}: an estimated ${amount === Infinity ? 'unbounded' : amount.toExponential(2)} units of CPU work ` +
-          `(about 4 ns each; limit ${MAX_RENDER_WORK}) over the passes of the loops around it`,
+          `(about 4 ns each; limit ${MAX_RENDER_WORK}) over the passes of the loops around it` +
+          (request
+            ? `; the template's own values stay within the limit, the caller's content at the request bound ` +
+              `(${m.dataChars} characters a string, ${m.dataRequest} in all) passes it`
+            : ''),
       });
     }
   };
@@ -1261,7 +1281,8 @@ export function renderWork(
                 : count === 'data'
                   ? m.dataChars
                   : m.dataEntries;
-          v = c * Math.max(1, r(seq));
+          // Two integers make an integer (its bits are charged as big-integer work), not a repetition.
+          v = lc !== undefined && rc !== undefined ? 24 : c * Math.max(1, r(seq));
         } else v = Math.max(r(n['left']), r(n['right']));
         break;
       }
@@ -1341,6 +1362,8 @@ export function renderWork(
           if (defs && defs.some((d) => d.kind === 'unknown' || d.kind === 'iter')) return true;
         }
         if (v.type === 'MemberExpression' && !v['computed']) st.push(v['object']);
+        // A keyword argument's name is no value: only what it is given is read.
+        else if (v.type === 'KeywordArgumentExpression') st.push(v['value']);
         // A filter's or a test's name is no value: only its operand and arguments are read.
         else if (v.type === 'FilterExpression' || v.type === 'TestExpression') {
           st.push(v['operand']);
@@ -1429,7 +1452,8 @@ export function renderWork(
     if (n.type === 'TestExpression') {
       const t = n['test'] as JNode;
       const name = isNode(t) && t.type === 'Identifier' ? (t['value'] as string) : '';
-      chargeWalk(n, TEST_WORK.get(name) ?? 'both', [n['operand']], loops, `the test '${name}' walks`);
+      const args = Array.isArray(n['args']) ? (n['args'] as unknown[]) : [];
+      chargeWalk(n, TEST_WORK.get(name) ?? 'both', [n['operand'], ...args], loops, `the test '${name}' walks`);
       return;
     }
     if (n.type === 'MemberExpression') {
@@ -1470,7 +1494,9 @@ export function renderWork(
       }
     }
     if (o === '*') {
-      if (intOf(n['left'] as JNode) !== undefined && intOf(n['right'] as JNode) !== undefined) return;
+      // Two integers make an integer: big-integer work, charged from their bits (template-cost.ts intArithmetic).
+      if (m.intValue(n['left'] as JNode, env) !== undefined && m.intValue(n['right'] as JNode, env) !== undefined)
+        return;
       const size = m.sizeOf(n, env);
       if (size > m.dataRequest || loops.length) charge(n, size, passes(n, loops).times, 'repeats a value on each pass');
       return;
@@ -1494,6 +1520,7 @@ export function renderWork(
     const { times, part } = passes(call.operand, loops);
     const { chars, own, caller } = sizes(call.operand, part);
     let per: number;
+    let ownPer: number | undefined;
     if (call.name === 'wordwrap' && n.type === 'FilterExpression') {
       // textwrap cuts a long word one line at a time, copying the rest each time.
       const wn = callArg(call.args, 0, 'width');
@@ -1502,10 +1529,13 @@ export function renderWork(
       const n1 = part ? m.dataChars : chars;
       per = (0.1 * n1 * n1) / width + chars;
       if (part) per = (0.1 * m.dataChars * m.dataRequest) / width + chars;
+      ownPer = (0.1 * own * own) / width + own;
     } else if (call.name === 'striptags' || call.name === 'urlize') {
       // striptags: the comment-or-tag regex rescans from every unclosed `<!--` or `<` to the end. urlize: the
       // trailing-punctuation regex run on a word ending in `)` rescans a run of `)` from each of its positions.
-      per = 3 * (part ? m.dataChars * m.dataRequest : chars * chars);
+      const w = call.name === 'urlize' ? URLIZE_WORK : STRIPTAGS_WORK;
+      per = w * (part ? m.dataChars * m.dataRequest : chars * chars);
+      ownPer = w * own * own;
     } else if ((call.name === 'encode' || call.name === 'decode') && n.type === 'CallExpression') {
       // The codec is the first argument or `encoding=` (UTF-8 when none); one the analysis cannot read may be any.
       const cn = callArg(call.args, 0, 'encoding');
@@ -1518,6 +1548,7 @@ export function renderWork(
       // The caller's content is charged per character at string speed: a per-item weight on a character count
       // would charge a request of one-character items, which the request bound already prices.
       per = w === undefined ? chars : w * own + Math.min(w, CALLER_WEIGHT) * caller;
+      ownPer = w === undefined ? own : w * own;
       if (call.name === 'sort' || call.name === 'dictsort' || call.name === 'groupby')
         per *= Math.max(1, Math.log2(Math.max(2, chars)) / 16);
     }
@@ -1531,6 +1562,7 @@ export function renderWork(
       k > 1
         ? `calls unique on ${collidingWhat(k)}`
         : `calls ${call.name} on a value of up to ${chars === Infinity ? 'unbounded' : chars} characters or items`,
+      k > 1 ? per : ownPer,
     );
   };
 

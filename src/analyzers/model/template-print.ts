@@ -48,7 +48,10 @@ function str(n: unknown, depth: number): string {
     case 'UnaryExpression':
       return `${(node['operator'] as { value?: string })?.value ?? '?'}${p(node['argument'])}`;
     case 'TestExpression':
-      return `${p(node['operand'])} is ${node['negate'] ? 'not ' : ''}${p(node['test'])}`;
+      return (
+        `${p(node['operand'])} is ${node['negate'] ? 'not ' : ''}${p(node['test'])}` +
+        (Array.isArray(node['args']) ? `(${list(node['args'])})` : '')
+      );
     case 'Ternary':
       return `${p(node['trueExpr'])} if ${p(node['condition'])} else ${p(node['falseExpr'])}`;
     case 'Set':

@@ -4,6 +4,7 @@
 import { innermostName, type Location } from '../../core/location.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import type { UnitContext } from './context.js';
+import type { TemplateSignal } from '../../analyzers/model/chat-template.js';
 
 /** Lower-case extension of the innermost name (`model.safetensors` → `safetensors`), or ''. */
 export function extensionOf(src: ByteSource): string {
@@ -127,7 +128,7 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
           : origin.location,
       format: origin.format,
       signal:
-        `chat template ${standalone ? '' : `${where} `}reaches Python internals: ${first.message}` +
+        `chat template ${standalone ? '' : `${where} `}${templateVerdict(signals)}: ${first.message}` +
         (signals.length > 1 ? ` (${signals.length} signals: ${names.slice(0, 8).join(', ')})` : '') +
         fallback,
       key: `${where}:${[...names].sort().join(',')}`,
@@ -136,6 +137,18 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
       ...(first.line !== undefined ? { line: first.line } : {}),
       ...(first.column !== undefined ? { column: first.column } : {}),
       confidence: signals.some((s) => s.confidence === 'high') ? 'high' : first.confidence,
+      // A render cost that only a request at its bounds drives past the budget: the caller's limits decide it.
+      ...(signals.every((s) => s.kind === 'request-cost')
+        ? {
+            severity: 'MEDIUM' as const,
+            title: 'Chat Template Render Cost Grows with the Request',
+            fixHint:
+              'Bound the length of the messages the serving stack accepts, or use a template that does not run ' +
+              'quadratic filters (urlize, striptags) on request content.',
+          }
+        : signals.every((s) => s.kind === 'render-cost')
+          ? { title: 'Chat Template Render Cost Has No Bound' }
+          : {}),
       details: {
         check: a.parsed ? 'ast' : 'token-fallback',
         reached: names.slice(0, 32),
@@ -145,7 +158,8 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
         // rendered by the real jinja2). Render cost is not the sandbox's to stop, and a token-level fallback is
         // not known to be blocked.
         sandbox:
-          a.parsed && signals.every((s) => s.kind !== 'token-check' && s.kind !== 'render-cost')
+          a.parsed &&
+          signals.every((s) => s.kind !== 'token-check' && s.kind !== 'render-cost' && s.kind !== 'request-cost')
             ? 'blocked'
             : 'unknown',
         snippets: signals.slice(0, 8).map((s) => `${s.line ?? '?'}:${s.column ?? '?'} ${s.snippet}`),
@@ -162,4 +176,12 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
         'found no Python internals, but the template was not fully analysed',
     });
   }
+}
+
+/** What a template's signals say it does: reach Python internals, cost without bound, or cost that grows with the request. */
+function templateVerdict(signals: readonly TemplateSignal[]): string {
+  if (signals.every((s) => s.kind === 'request-cost')) return 'has a render cost that grows with the request data';
+  if (signals.every((s) => s.kind === 'render-cost' || s.kind === 'request-cost'))
+    return 'has a render cost with no bound';
+  return 'reaches Python internals';
 }

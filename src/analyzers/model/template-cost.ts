@@ -199,6 +199,14 @@ function numericFilter(n: JNode, name: string, env: FoldEnv, seen: Set<string>, 
   }
 }
 
+/** The names one evaluation has worked out, keyed by its set of names in progress (passed down with it). */
+const WORKED_OUT = new WeakMap<Set<string>, Map<string, IntValue>>();
+function namesWorkedOut(seen: Set<string>): Map<string, IntValue> {
+  let m = WORKED_OUT.get(seen);
+  if (m === undefined) WORKED_OUT.set(seen, (m = new Map()));
+  return m;
+}
+
 /** An integer the template states (literal arithmetic, variables set to one), 'data' from the caller, or unknown. */
 function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): IntValue {
   if (depth > MAX_NESTING) return undefined;
@@ -241,18 +249,25 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth =
         return o.safe && !o.unknown && !o.items && o.values.length === 0 ? 'data' : undefined;
       }
       if (seen.has(name)) return undefined;
+      // A name read several times (a = b * b + b, b = c * c + c, ...) is worked out once per evaluation: its value
+      // does not depend on where it is read (a name on a cycle is unknown wherever the cycle is entered).
+      const memo = namesWorkedOut(seen);
+      if (memo.has(name)) return memo.get(name);
       seen.add(name);
       let max: IntValue = 0;
       for (const d of defs) {
         // A macro parameter left undefined is no number: jinja2 refuses to count or pad by it.
         if (d.kind === 'none') continue;
-        if (d.kind !== 'value') return undefined;
+        if (d.kind !== 'value') {
+          max = undefined;
+          break;
+        }
         const v = intValue(d.node, env, seen, depth + 1);
-        if (v === undefined) return undefined;
-        max = joinInts(max, v);
-        if (max === undefined) return undefined;
+        max = v === undefined ? undefined : joinInts(max, v);
+        if (max === undefined) break;
       }
       seen.delete(name);
+      memo.set(name, max);
       return max;
     }
     case 'MemberExpression': {

@@ -188,3 +188,35 @@ describe('what each class charges', () => {
       assert.equal(s.length > 0, flagged, s.join('\n'));
     });
 });
+
+// A chain of sets each reading the previous name several times (a1 = a0 * a0 + a0, a2 = a1 * a1 + a1, ...) is
+// worked out once per name: read name by name again at each reference, 40 levels are 3^40 evaluations and the scan
+// would never end. Its constant doubles its bits at each level, so the template is a render-cost finding; a chain of
+// the same length whose value stays small passes. The test's time limit is only a guard against that blow-up.
+describe('a chain of names each read several times by the next', () => {
+  const chain = (base: string, op: (p: string) => string, n: number): string =>
+    `{% set a0 = ${base} %}` +
+    Array.from({ length: n }, (_, i) => `{% set a${i + 1} = ${op(`a${i}`)} %}`).join('') +
+    `{{ a${n} }}`;
+  for (const [what, template, blocked] of [
+    ['a0 = 2, a(i+1) = a(i) * a(i) + a(i), 40 levels', chain('2', (p) => `${p} * ${p} + ${p}`, 40), true],
+    [
+      'a0 = 2, a(i+1) = a(i) - a(i) + a(i), 40 levels (twin: stays 2)',
+      chain('2', (p) => `${p} - ${p} + ${p}`, 40),
+      false,
+    ],
+  ] as const)
+    it(`${what}: ${blocked ? 'a render-cost finding' : 'passes'}`, { timeout: 120_000 }, async () => {
+      const r = await scanBytes(
+        'tokenizer_config.json',
+        new TextEncoder().encode(JSON.stringify({ chat_template: template })),
+      );
+      const f = r.findings.filter((x) => x.severity === 'CRITICAL' || x.severity === 'HIGH');
+      if (blocked)
+        assert.ok(
+          f.some((x) => x.ruleId === 'MODEL-TEMPLATE-INJECTION'),
+          JSON.stringify(r.findings),
+        );
+      else assert.deepEqual(f, []);
+    });
+});

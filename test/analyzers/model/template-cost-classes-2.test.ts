@@ -8,9 +8,9 @@
 // values jinja2 gives them.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyzeChatTemplate, parseTemplate } from '../../../src/analyzers/model/chat-template.js';
+import { parseTemplate } from '../../../src/analyzers/model/chat-template.js';
 import type { JNode } from '../../../src/analyzers/model/template-print.js';
-import { costSignals, templateCases } from '../../helpers/template-cases.js';
+import { costClassTable, costSignals, templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
@@ -26,31 +26,7 @@ interface Literal {
 const table = templateCases<{ cases: Case[]; literals: Literal[] }>('template-cost-classes-2');
 
 describe('render cost set by arguments and value shapes, against the real jinja2', () => {
-  it('has hostile cases of every class and a benign twin for each', () => {
-    const hostile = table.cases.filter((c) => c.reaches);
-    assert.equal(hostile.length, table.cases.length / 2);
-    for (const cls of 'DKSHJPN')
-      assert.ok(
-        hostile.some((c) => c.name.startsWith(`${cls}-`)),
-        cls,
-      );
-    for (const c of hostile)
-      assert.ok(
-        table.cases.some((t) => t.name === `twin-${c.name}` && !t.reaches),
-        c.name,
-      );
-  });
-  for (const c of table.cases)
-    it(`${c.name}: ${c.reaches ? 'a render-cost finding' : 'passes'}`, async () => {
-      const a = await analyzeChatTemplate(c.template);
-      assert.ok(a.parsed, a.parseError);
-      if (c.reaches)
-        assert.ok(
-          a.signals.some((s) => s.kind === 'render-cost' && s.confidence === 'high'),
-          JSON.stringify(a.signals),
-        );
-      else assert.deepEqual(a.signals, []);
-    });
+  costClassTable(table.cases, 'DKSHJPN');
 });
 
 describe('literals as jinja2 reads them', () => {

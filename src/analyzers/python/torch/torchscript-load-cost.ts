@@ -224,66 +224,57 @@ export function archiveCostSignals(
     if (list === undefined) out.set(file, [s]);
     else list.push(s);
   };
-  const turns = charge(units, roots, 'turns');
-  const t = turns.total;
-  if (turns.worst !== undefined && (t.squared || t.k0 > LOOP_TURNS_LIMIT || t.k1 > STORED_TURNS_PER_ELEMENT)) {
-    const { origin, term } = turns.worst;
-    emit(
-      origin.file,
-      signalAt(
-        'TORCH-SCRIPT-CUSTOM-OP',
-        origin.span,
-        origin.text,
+  // Each measure: its limits (a constant total, per stored element) and what its finding says of the total and of
+  // the heaviest loop or call (`origin`, its own share `term`).
+  const measures = [
+    {
+      kind: 'turns',
+      limit: LOOP_TURNS_LIMIT,
+      perStored: STORED_TURNS_PER_ELEMENT,
+      says: (t: Poly, origin: Origin, term: Poly) =>
         `The loops of the code the archive runs ${LOADS} make ${describe(t, 'turns')} together, a loop counted as the ` +
-          'product of its trip count and those of every loop around it, also through the methods and functions ' +
-          `called inside loops, and a loop over a stored container as many turns as the archive stores elements (this ` +
-          `one, in ${origin.unit}, ${describe(term, 'turns')}): more than ${LOOP_TURNS_LIMIT} turns, or ` +
-          `${STORED_TURNS_PER_ELEMENT} per stored element, so the load runs for minutes or hangs.`,
-        'high',
-        { kind: 'load-work-unbounded', method: origin.unit, runsAtLoad: true },
-      ),
-    );
-  }
-  const elements = charge(units, roots, 'elements');
-  const e = elements.total;
-  if (elements.worst !== undefined && (e.squared || e.k0 > LOAD_ELEMENTS_LIMIT || e.k1 > STORED_ELEMENTS_PER_ELEMENT)) {
-    const { origin, term } = elements.worst;
-    emit(
-      origin.file,
-      signalAt(
-        'TORCH-SCRIPT-CUSTOM-OP',
-        origin.span,
-        origin.text,
-        `The operators the archive runs ${LOADS} make ${describe(e, 'tensor elements')} together, each call's constant ` +
-          'shape counted once per turn of the loops around it, also through the methods and functions called inside ' +
-          `loops (this one, in ${origin.unit}, ${origin.own} elements, ${describe(term, 'elements')} with its loops): more than ` +
-          `${LOAD_ELEMENTS_LIMIT}, or ${STORED_ELEMENTS_PER_ELEMENT} per stored element, so the load runs for ` +
-          'minutes or hangs.',
-        'high',
-        { kind: 'load-work-unbounded', method: origin.unit, runsAtLoad: true },
-      ),
-    );
-  }
-  const steps = charge(units, roots, 'steps');
-  const v = steps.total;
-  if (steps.worst !== undefined && (v.squared || v.k0 > VALUE_STEPS_LIMIT || v.k1 > STORED_STEPS_PER_ELEMENT)) {
-    const { origin, term } = steps.worst;
-    emit(
-      origin.file,
-      signalAt(
-        'TORCH-SCRIPT-CUSTOM-OP',
-        origin.span,
-        origin.text,
+        'product of its trip count and those of every loop around it, also through the methods and functions ' +
+        `called inside loops, and a loop over a stored container as many turns as the archive stores elements (this ` +
+        `one, in ${origin.unit}, ${describe(term, 'turns')}): more than ${LOOP_TURNS_LIMIT} turns, or ` +
+        `${STORED_TURNS_PER_ELEMENT} per stored element, so the load runs for minutes or hangs.`,
+    },
+    {
+      kind: 'elements',
+      limit: LOAD_ELEMENTS_LIMIT,
+      perStored: STORED_ELEMENTS_PER_ELEMENT,
+      says: (t: Poly, origin: Origin, term: Poly) =>
+        `The operators the archive runs ${LOADS} make ${describe(t, 'tensor elements')} together, each call's constant ` +
+        'shape counted once per turn of the loops around it, also through the methods and functions called inside ' +
+        `loops (this one, in ${origin.unit}, ${origin.own} elements, ${describe(term, 'elements')} with its loops): more than ` +
+        `${LOAD_ELEMENTS_LIMIT}, or ${STORED_ELEMENTS_PER_ELEMENT} per stored element, so the load runs for ` +
+        'minutes or hangs.',
+    },
+    {
+      kind: 'steps',
+      limit: VALUE_STEPS_LIMIT,
+      perStored: STORED_STEPS_PER_ELEMENT,
+      says: (t: Poly, origin: Origin, term: Poly) =>
         `The operators the archive runs ${LOADS} loop natively once per unit of an int argument's value ` +
-          `(math.factorial(n) multiplies n numbers), ${describe(v, 'turns')} together, each call counted once per ` +
-          'turn of the loops around it, also through the methods and functions called inside loops, and an argument ' +
-          'that is neither a constant nor an int the archive stores where the call reads it at the most one call ' +
-          `can make, 2^31 - 1 for factorial (this one, in ${origin.unit}, ${origin.own} turns, ${describe(term, 'turns')} with its ` +
-          `loops): more than ${VALUE_STEPS_LIMIT}, or ${STORED_STEPS_PER_ELEMENT} per stored element, so the load ` +
-          'runs for minutes or hangs.',
-        'high',
-        { kind: 'load-work-unbounded', method: origin.unit, runsAtLoad: true },
-      ),
+        `(math.factorial(n) multiplies n numbers), ${describe(t, 'turns')} together, each call counted once per ` +
+        'turn of the loops around it, also through the methods and functions called inside loops, and an argument ' +
+        'that is neither a constant nor an int the archive stores where the call reads it at the most one call ' +
+        `can make, 2^31 - 1 for factorial (this one, in ${origin.unit}, ${origin.own} turns, ${describe(term, 'turns')} with its ` +
+        `loops): more than ${VALUE_STEPS_LIMIT}, or ${STORED_STEPS_PER_ELEMENT} per stored element, so the load ` +
+        'runs for minutes or hangs.',
+    },
+  ] as const;
+  for (const m of measures) {
+    const charged = charge(units, roots, m.kind);
+    const t = charged.total;
+    if (charged.worst === undefined || !(t.squared || t.k0 > m.limit || t.k1 > m.perStored)) continue;
+    const { origin, term } = charged.worst;
+    emit(
+      origin.file,
+      signalAt('TORCH-SCRIPT-CUSTOM-OP', origin.span, origin.text, m.says(t, origin, term), 'high', {
+        kind: 'load-work-unbounded',
+        method: origin.unit,
+        runsAtLoad: true,
+      }),
     );
   }
   return out;

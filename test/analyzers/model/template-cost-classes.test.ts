@@ -7,8 +7,7 @@
 // high-confidence render-cost finding and every twin passes with no signal.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
-import { templateCases, costSignals } from '../../helpers/template-cases.js';
+import { costCaseVerdicts, costSignals, templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
@@ -31,17 +30,7 @@ describe('render cost the template does not write as a loop or an operator, agai
     // The nesting cases crash the renderer (a C stack overflow), not merely exhaust it.
     for (const c of hostile.filter((x) => x.name.startsWith('A-'))) assert.equal(c.sandboxed, 'SIGSEGV', c.name);
   });
-  for (const c of table.cases)
-    it(`${c.name}: ${c.reaches ? 'a render-cost finding' : 'passes'}`, async () => {
-      const a = await analyzeChatTemplate(c.template);
-      assert.ok(a.parsed, a.parseError);
-      if (c.reaches)
-        assert.ok(
-          a.signals.some((s) => s.kind === 'render-cost' && s.confidence === 'high'),
-          JSON.stringify(a.signals),
-        );
-      else assert.deepEqual(a.signals, []);
-    });
+  costCaseVerdicts(table.cases);
 });
 
 describe('what each class charges', () => {

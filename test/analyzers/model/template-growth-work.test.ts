@@ -5,8 +5,7 @@
 // shows it, and nothing on a twin.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
-import { templateCases, costSignals } from '../../helpers/template-cases.js';
+import { costCaseVerdicts, costSignals, templateCases } from '../../helpers/template-cases.js';
 
 interface Case {
   readonly name: string;
@@ -20,17 +19,7 @@ describe('growth through any operation and CPU work per call, against the real j
     assert.equal(table.cases.filter((c) => c.reaches).length, 24);
     assert.equal(table.cases.filter((c) => !c.reaches).length, 24);
   });
-  for (const c of table.cases)
-    it(`${c.name}: ${c.reaches ? 'a render-cost finding' : 'passes'}`, async () => {
-      const a = await analyzeChatTemplate(c.template);
-      assert.ok(a.parsed, a.parseError);
-      if (c.reaches)
-        assert.ok(
-          a.signals.some((s) => s.kind === 'render-cost' && s.confidence === 'high'),
-          JSON.stringify(a.signals),
-        );
-      else assert.deepEqual(a.signals, []);
-    });
+  costCaseVerdicts(table.cases);
 });
 
 describe('a value fed back through a loop: the size of every operation counts, an operation with none is unknown', () => {

@@ -184,11 +184,16 @@ class Analysis:
     # `own:<m>`, apart from `method:<m>` (a method of the value or of anything the hook took out of it: the labels are
     # coarse). Read by the consumers that know the `ownMethods` sink (derive-history.py through source_hook_effects).
     own_receivers = False
+    # Resolve the names a function imports inside its body (`from pandas.core.internals.blocks import new_block` in a
+    # Cython reconstructor) and record every call of a name that resolves to nothing while it is handed a stream value
+    # (`unresolved`): a pack callable's derivation fails on such a call instead of reading it as doing nothing.
+    strict_calls = False
 
     def __init__(self, cls):
         self.cls = cls
         self.sinks = {}  # (kind, label) -> where
         self.opaque = []  # functions on the path that could not be read
+        self.unresolved = []  # calls of names that resolve to nothing, with stream values among their arguments
         self.seen = set()
 
     def sink(self, kind, labels, where):
@@ -215,14 +220,57 @@ class Analysis:
         # its own body with the labels of the arguments passed, and the names it reads from the hook take their labels.
         local_defs = {n.name: n for n in ast.walk(fn) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                       and n is not fn}
+        local_imports = self.local_imports(fn, globals_, where) if self.strict_calls else {}
         ctx = {'env': env, 'self': selfname, 'self_labels': self_labels, 'whole': whole_state, 'depth': depth,
                'where': where, 'globals': globals_, 'ret': set(), 'local_defs': local_defs,
+               'local_imports': local_imports,
                'exact': _exact_params(fn, names, env, selfname) if exact and self.own_receivers else {}}
         # Two passes: labels assigned late (a loop) reach reads written earlier in the text.
         for _ in range(2):
             for stmt in fn.body:
                 self.visit(stmt, ctx)
         return ctx['ret']
+
+    def local_imports(self, fn, globals_, where):
+        """{name: object} of the imports in `fn`'s own body (not in the functions it defines); a name that cannot be
+        imported is recorded as unresolved."""
+        out = {}
+        package = (globals_ or {}).get('__package__') or ''
+        todo = list(fn.body)
+        while todo:
+            n = todo.pop()
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            todo.extend(ast.iter_child_nodes(n))
+            if isinstance(n, ast.ImportFrom):
+                try:
+                    module = importlib.import_module(('.' * n.level) + (n.module or ''), package or None)
+                except Exception:
+                    self.unresolved.append(f'{where}: from {"." * n.level}{n.module or ""} import …')
+                    continue
+                for a in n.names:
+                    if a.name == '*':
+                        self.unresolved.append(f'{where}: from {n.module} import *')
+                        continue
+                    obj = getattr(module, a.name, None)
+                    if obj is None:
+                        try:
+                            obj = importlib.import_module(f'{module.__name__}.{a.name}')
+                        except Exception:
+                            self.unresolved.append(f'{where}: {module.__name__}.{a.name}')
+                            continue
+                    out[a.asname or a.name] = obj
+            elif isinstance(n, ast.Import):
+                for a in n.names:
+                    try:
+                        mod = importlib.import_module(a.name)
+                    except Exception:
+                        self.unresolved.append(f'{where}: import {a.name}')
+                        continue
+                    out[a.asname] = mod if a.asname else None
+                    if not a.asname:
+                        out[a.name.split('.')[0]] = importlib.import_module(a.name.split('.')[0])
+        return {k: v for k, v in out.items() if k is not None}
 
     # ------------------------------------------------------------------ expressions
     def labels(self, node, ctx):
@@ -331,6 +379,8 @@ class Analysis:
     def resolve_expr(self, node, ctx):
         """The object a Name/Attribute chain denotes in the function's globals (modules, functions, classes)."""
         if isinstance(node, ast.Name):
+            if node.id in ctx.get('local_imports', {}):
+                return ctx['local_imports'][node.id]
             g = ctx['globals']
             if node.id in g:
                 return g[node.id]
@@ -387,6 +437,9 @@ class Analysis:
             return self.follow_local(ctx['local_defs'][func.id], argl, kwl, ctx)
         # setattr(self, k, v) over the state
         target = self.resolve_expr(func, ctx)
+        if self.strict_calls and target is None and every and isinstance(func, ast.Name) \
+                and func.id not in ctx['env'] and func.id not in ctx.get('local_defs', {}):
+            self.unresolved.append(f'{where}: {func.id}(…)')
         if any(target is h for h in HIGHER_ORDER) and node.args:
             self.dunder(('__iter__',), set().union(*argl[1:]) if len(argl) > 1 else set(), ctx)
             return self.higher_order(node, argl, ctx)
@@ -717,7 +770,8 @@ def function_effects(fn, kind='python', src=None):
     if node.args.kwarg:
         arg_labels[node.args.kwarg.arg] = {'arg:**'}
     a = Analysis(None)
+    a.strict_calls = True
     globals_ = getattr(fn, '__globals__', None) or vars(importlib.import_module(fn.__module__))
     a.function(node, arg_labels, {}, [False], 0, f'{fn.__module__}.{fn.__qualname__}', globals_, bound=False)
     sinks = sorted([k, lab, where] for (k, lab), where in a.sinks.items())
-    return {'sinks': sinks, 'params': names}
+    return {'sinks': sinks, 'params': names, 'unresolved': sorted(set(a.unresolved)), 'opaque': sorted(set(a.opaque))}

@@ -434,6 +434,29 @@ def class_hook_effects(name, entry, cls):
 
 
 HOOK_RECORDS = {}
+# Calls the effect derivation cannot resolve (Cython cdef functions, which no Python attribute names), each reviewed
+# in the pinned source: what it does with the stream value it is handed.
+REVIEWED_UNRESOLVED = {
+    '_timedelta_from_value_and_reso': 'pandas/_libs/tslibs/timedeltas.pyx: cdef _timedelta_from_value_and_reso(cls, '
+                                      'int64_t value, NPY_DATETIMEUNIT reso): typed C arguments (a value that is not '
+                                      'an int raises TypeError at the call), then _Timedelta.__new__(cls, ...) of ints',
+}
+
+
+def new_kwargs_call(cur, eff, ref):
+    """A newKwargs callable whose source calls its class argument (`cls(values, **d)` in pandas' _new_PeriodIndex,
+    reached from _new_Index through an import inside its body) does what the newKwargs model already checks:
+    cls.__new__(cls, data=values, **d), then __init__, which every class of the family inherits from object (checked
+    here). The call sink on that argument is therefore dropped; every other sink stays."""
+    sinks = HOOK_RECORDS[ref]['sinks'].get('arg:0', {})
+    if 'call' not in sinks:
+        return
+    family = eff.get('args', {}).get('0')
+    check(family is not None, f'{cur}: a newKwargs callable names the family of its class argument')
+    for name in classes_under(family):
+        cls = resolve(current_name(name, ENTRIES[name][1] if name in ENTRIES else NAMED_ONLY[name]))
+        check(cls.__init__ is object.__init__, f'{cur}: {name} defines its own __init__, which the call would run')
+    del sinks['call']
 
 
 def pyx_function(module_name, name):
@@ -466,6 +489,12 @@ def callable_sinks(cur):
         module, _, name = cur.rpartition('.')
         src = pyx_function(module, name)
         eff = class_effects.function_effects(fn, 'cython', src) if src else None
+    # A call the derivation cannot resolve (a name bound by nothing it can import) while a stream value is among its
+    # arguments could do anything with that value: the derivation stops rather than read it as doing nothing.
+    if eff is not None:
+        left = [u for u in eff['unresolved'] if u.rsplit(': ', 1)[-1].removesuffix('(…)') not in REVIEWED_UNRESOLVED]
+        if left:
+            sys.exit(f'{cur}: calls the derivation cannot resolve: {", ".join(left)}')
     if eff is None or not eff['sinks']:
         return None
     ref = f'{cur} (call)'
@@ -509,6 +538,8 @@ def main():
         shape_checked = eff.pop('shapeChecked', False)
         ref = callable_sinks(cur) if eff['written'] == 'call' and not shape_checked else None
         if ref is not None:
+            if 'newKwargs' in eff:
+                new_kwargs_call(cur, eff, ref)
             eff['sinks'] = ref
         callables[name] = eff
     # Every pack class: calling it (or NEWOBJ) makes an instance of it; the flag says BUILD may find a planted item.

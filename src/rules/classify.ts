@@ -216,10 +216,11 @@ export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<Imp
     if (!c.callee) continue;
     called.add(c.callee);
     if (!c.direct || c.kind === 'BUILD') continue;
-    // The first invocation, unless a later one runs the constructor (NEWOBJ of a name, then a REDUCE of it).
+    // The first invocation, unless a later one runs the constructor (NEWOBJ of a name, then a REDUCE of it). A call
+    // the library's own code makes on what the stream gave it (a modelled call) says which code makes it.
     const prev = constructed.get(c.callee);
-    if (prev === undefined || (!CONSTRUCTOR_CALLS.has(prev) && CONSTRUCTOR_CALLS.has(c.kind)))
-      constructed.set(c.callee, c.kind);
+    if (prev === undefined || (!CONSTRUCTOR_CALLS.has(prev.split(':')[0]!) && CONSTRUCTOR_CALLS.has(c.kind)))
+      constructed.set(c.callee, c.detail !== undefined ? `${c.kind}: ${c.detail}` : c.kind);
   }
   const out = new Map<ImportFact, Verdict>();
   const vetted = run.vetted;
@@ -270,7 +271,7 @@ function roleChecked(v: Extract<Verdict, { kind: 'allowed' }>, how: string | und
       note: `the ${v.source} pack admits it only as a stored reference (the library calls it later); this stream calls it (${how})`,
     };
   }
-  if (CONSTRUCTOR_CALLS.has(how)) {
+  if (CONSTRUCTOR_CALLS.has(how.split(':')[0]!)) {
     return {
       kind: 'unknown',
       framework,

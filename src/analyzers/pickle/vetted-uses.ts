@@ -673,11 +673,16 @@ export class VettedUses {
         !this.scipyGetattr.has(imp) &&
         !this.kerasGetattr.has(imp) &&
         !this.classFunctionGetattr.has(imp);
+      // So is dill's _create_array: its proof is the import's own references, each consumed by a call whose arguments
+      // and spread arguments are tuples the memo kept whole (a stand-in tuple never is), and the VM judges each step
+      // of that call itself (what f does with those arguments, the BUILD of the array, the npdict's attributes), past
+      // the budget as within it.
       if (
         compacted &&
         imp.canonical !== LOAD_FROM_BYTES &&
         !keras2DeserializeFunctions().has(imp.canonical) &&
         !dillLoadTypes().has(imp.canonical) &&
+        !dillCreateArrays().has(imp.canonical) &&
         !calledPartial &&
         !attributeOnly
       )

@@ -1438,6 +1438,47 @@ function powerBits(l: JNode, r: JNode, env: FoldEnv, open: number, depth = 0): n
 /** The factor a value set from itself in sequence (outside loops) may grow by before it is a finding (2^20). */
 const MAX_SEQUENTIAL_GROWTH = 2 ** 20;
 
+/**
+ * Work, in units of about 4 ns, per 30-bit digit of an integer operation that walks its operands once: a sum, a
+ * difference, a negation, a comparison, membership (scripts/fixtures/template-op-cost.py measures the real jinja2 at
+ * up to 0.25 units a digit; charged at twice that).
+ */
+export const INT_WALK_WORK = 0.5;
+/**
+ * Work per 30-bit digit of an integer written as text in a base that is a power of two (`%x`, `%o`, `{:b}`; CPython's
+ * 4,300-digit limit does not apply to them): measured at up to 5.8 units a digit (binary), charged at twelve.
+ */
+export const INT_HEX_TEXT_WORK = 12;
+/**
+ * Work per squared 30-bit digit of an integer written as decimal text, which CPython does in quadratic time up to its
+ * 4,300-digit limit (past it str() refuses before converting): measured at 0.47 units (4,299 digits in 425
+ * microseconds), charged at one.
+ */
+export const INT_DECIMAL_TEXT_WORK = 1;
+/** Bits of the widest integer CPython writes in decimal (4,300 digits). */
+const INT_MAX_STR_BITS = 4300 * Math.log2(10);
+
+/** Work of writing an integer of `bits` bits as text, in any base the template may ask for. */
+function intTextWork(bits: number): number {
+  const digits = bits / 30;
+  const decimal = Math.min(bits, INT_MAX_STR_BITS) / 30;
+  return INT_HEX_TEXT_WORK * digits + INT_DECIMAL_TEXT_WORK * decimal * decimal;
+}
+
+/** Syntax nodes that are statements; any other node in a body is an expression written to the output. */
+const STATEMENT_TYPES: ReadonlySet<string> = new Set([
+  'Set',
+  'If',
+  'For',
+  'Macro',
+  'Comment',
+  'Break',
+  'Continue',
+  'CallStatement',
+  'FilterStatement',
+  'Program',
+]);
+
 /** Integers up to this many bits cost nothing worth charging. */
 const SMALL_INT_BITS = 64;
 /**
@@ -1448,6 +1489,8 @@ export const MAX_INT_WORK = 2 ** 26;
 
 /** Filters whose integer result is no wider than their operand's widest integer (one bit more for `sum`'s carries). */
 const INT_PASS_FILTERS: ReadonlySet<string> = new Set(['abs', 'first', 'last', 'min', 'max', 'random', 'sum', 'round']);
+/** Filters that read an integer without writing it as text (a walk of its digits at most). */
+const INT_WALK_FILTERS: ReadonlySet<string> = new Set([...INT_PASS_FILTERS, 'int', 'float', 'length', 'count']);
 
 /**
  * Bits of the integer an expression may make: powers by their size, products and sums from their parts, a variable,
@@ -2057,12 +2100,88 @@ function intArithmetic(nodes: readonly JNode[], env: FoldEnv, passesAround: Read
   let powersReported = false;
   let intWork = 0;
   let intWorkReported = false;
+  let walkWork = 0;
+  let walkReported = false;
+  // Every other operation on an integer walks its digits once per evaluation (a sum, a difference, a negation, a
+  // comparison, membership) or writes it as text (any filter, method argument, `~`, `%`, output): charged from the
+  // operands' bit bounds, times the passes of the loops around it, against the render-work budget.
+  const operandBits = (o: unknown): number => {
+    if (!isNode(o)) return 0;
+    const x = o.type === 'KeywordArgumentExpression' ? (o['value'] as JNode) : o;
+    if (!isNode(x)) return 0;
+    return x.type === 'TupleLiteral' || x.type === 'ArrayLiteral'
+      ? intItemsBits(x, env, open, new Set(), 0)
+      : intBits(x, env, open);
+  };
+  const walks = (n: JNode, operands: readonly unknown[], text: boolean): void =>
+    walksBits(n, operands.map(operandBits), text);
+  const walksBits = (n: JNode, operandBits: readonly number[], text: boolean): void => {
+    const passes = constantExpression(n) ? 1 : (passesAround.get(standsFor.get(n) ?? n) ?? 1);
+    let bits = 0;
+    let per = 0;
+    for (const b of operandBits) {
+      if (!(b > SMALL_INT_BITS)) continue;
+      bits = Math.max(bits, b);
+      per += text ? intTextWork(b) : (INT_WALK_WORK * b) / 30;
+    }
+    if (per === 0) return;
+    walkWork += per * passes;
+    if (walkWork > MAX_RENDER_WORK && !walkReported) {
+      walkReported = true;
+      out.push({
+        where: n,
+        amount: walkWork,
+        what:
+          walkWork === Infinity
+            ? `${text ? 'writes as text' : 'walks'} integers whose size cannot be bounded`
+            : `${text ? 'writes as text' : 'adds, compares or negates'} integers of up to ${Math.round(bits)} bits: ` +
+              `about ${walkWork.toExponential(2)} units of work in all (about 4 ns each; limit ${MAX_RENDER_WORK}) ` +
+              'over the passes of the loops around it',
+      });
+    }
+  };
   for (const n of nodes) {
+    if (n.type === 'UnaryExpression') {
+      const o = (n['operator'] as { value?: string })?.value;
+      if (o === '-' || o === '+') walks(n, [n['argument']], false);
+      continue;
+    }
+    if (n.type === 'TestExpression') {
+      walks(n, [n['operand'], ...(Array.isArray(n['args']) ? (n['args'] as unknown[]) : [])], false);
+      continue;
+    }
+    if (n.type === 'FilterExpression') {
+      // The filter's arguments are charged at its call node; its operand here.
+      walks(n, [n['operand']], !INT_WALK_FILTERS.has(filterName(n)));
+      continue;
+    }
+    if (n.type === 'CallExpression') {
+      walks(n, n['args'] as JNode[], true);
+      continue;
+    }
+    for (const key of ['body', 'alternate', 'defaultBlock']) {
+      const body = n[key];
+      if (!Array.isArray(body)) continue;
+      // An expression written as a statement is output: converted to text on each pass of the loops around it.
+      for (const x of body) if (isNode(x) && !STATEMENT_TYPES.has(x.type)) walks(x, [x], true);
+    }
     if (n.type !== 'BinaryExpression') continue;
     const binop = (n['operator'] as { value?: string })?.value;
     const passes = constantExpression(n) ? 1 : (passesAround.get(standsFor.get(n) ?? n) ?? 1);
     const l = n['left'] as JNode;
     const r = n['right'] as JNode;
+    if (binop === '~') walks(n, [l, r], true);
+    else if (binop === '%' && foldString(l, env).values.length) walks(n, [r], true);
+    else if (binop === 'in' || binop === 'not in') {
+      // Membership compares the left operand with the right one's items (or searches text: no integer).
+      walksBits(n, [operandBits(l), intItemsBits(r, env, open, new Set(), 0)], false);
+    } else if (binop !== 'and' && binop !== 'or' && binop !== '**') {
+      const a = intBits(l, env, open);
+      const b = intBits(r, env, open);
+      // Two long operands of a product, a division or a modulo are charged below as long arithmetic.
+      if (!(binop === '//' || binop === '%' || binop === '*') || !(a > SMALL_INT_BITS && b > SMALL_INT_BITS))
+        walks(n, [l, r], false);
+    }
     if (binop === '//' || binop === '%' || binop === '*') {
       const a = intBits(l, env, open);
       const b = intBits(r, env, open);

@@ -19,6 +19,7 @@
 // (`ns.s = ns.s ~ x`, `ns.l = ns.l + [x]`) is copied whole by each pass: each such `set` is charged its passes times
 // the size the value reaches over the loops it gathers over (quadratic in the passes).
 import { foldString, intOf, type Def, type FoldEnv } from './template-fold.js';
+import { formatSpecSize } from './template-format-size.js';
 import { callArg, children, isNode, keywordArg, type JNode } from './template-print.js';
 
 /** Work units (about 4 ns of CPython each) one render may cost before a template is a finding (about 20 s at the measured rates; a hostile spelling costs orders of magnitude more). */
@@ -559,6 +560,33 @@ export function blockGrowthFactor(
   return growthFactor(call, target, env, all, m);
 }
 
+/**
+ * The texts a format string may be for sizing its specs: the folded values, or a `~` chain of such texts and
+ * integers written in decimal (`'%.' ~ w ~ 'f'`; an integer the analysis cannot bound makes a width of that many
+ * digits, which no bound holds: ['%' + a run of nines]). Undefined when a piece is neither.
+ */
+function formatTexts(
+  n: JNode,
+  env: FoldEnv,
+  m: Pick<GrowthModel, 'intValue' | 'dataChars' | 'dataEntries'>,
+  depth = 0,
+): readonly string[] | undefined {
+  const known = formatStrings(n, env);
+  if (known) return known;
+  if (depth > 32) return undefined;
+  if (n.type === 'BinaryExpression' && op(n) === '~') {
+    const a = formatTexts(n['left'] as JNode, env, m, depth + 1);
+    const b = formatTexts(n['right'] as JNode, env, m, depth + 1);
+    if (!a || !b || a.length * b.length > 64) return undefined;
+    return a.flatMap((x) => b.map((y) => x + y));
+  }
+  const v = m.intValue(n, env);
+  if (v === undefined) return undefined;
+  const bound = typeof v === 'number' ? Math.abs(v) : v === 'data' ? m.dataChars : m.dataEntries;
+  // A width past 2^53 is past every bound; written as the widest double's digits.
+  return [Number.isFinite(bound) ? String(Math.trunc(bound)) : '9'.repeat(309)];
+}
+
 /** The folded values of a format string, or undefined when the fold does not know them all. */
 function formatStrings(n: JNode, env: FoldEnv): readonly string[] | undefined {
   if (n.type === 'StringLiteral') return [n['value'] as string];
@@ -643,6 +671,53 @@ const STRIP_CHARS: ReadonlySet<string> = new Set(['lstrip', 'rstrip', 'trim']);
  * about 0.15 ns a pair, the slowest string kind).
  */
 const STRIP_PAIR_WORK = 0.04;
+/**
+ * Work per character pair of a substring search CPython 3.11 runs by comparing the needle at each position of the
+ * haystack (up to haystack x needle pairs): scripts/fixtures/template-op-cost.py measures `in`, find, count, replace,
+ * split, rfind, rsplit and rpartition with the real jinja2 at up to 0.066 units a pair; charged at 0.15.
+ */
+export const SEARCH_PAIR_WORK = 0.15;
+/**
+ * Work per character a format or padding call writes (`%.Nf`, `%Nd`, `{:>{}}`, center, ljust, zfill, expandtabs):
+ * measured at up to 0.21 units a character (a fixed-point precision); charged at 0.5, on every evaluation.
+ */
+export const OUTPUT_CHAR_WORK = 0.5;
+/** Substring searches of str, by their needle argument: forward (find, count, ...) and reverse (rfind, ...). */
+const FORWARD_SEARCH: ReadonlySet<string> = new Set(['find', 'index', 'count', 'replace', 'split', 'partition']);
+const REVERSE_SEARCH: ReadonlySet<string> = new Set(['rfind', 'rindex', 'rsplit', 'rpartition']);
+/** Calls that write text to a width or by a format string's specs, on every evaluation. */
+const WIDTH_OUTPUT: ReadonlySet<string> = new Set([
+  'center',
+  'ljust',
+  'rjust',
+  'zfill',
+  'expandtabs',
+  'indent',
+  'format',
+]);
+
+/**
+ * Character pairs a substring search compares at most, as CPython 3.11 chooses its algorithm: a needle of one
+ * character is found by a scan; a haystack under 2,500 characters, a needle under 100 characters in a haystack under
+ * 30,000, or a needle under 6 characters is searched by comparing the needle at each position (the worst case is
+ * haystack x needle pairs); a longer search runs in linear time (two-way, or an adaptive search that switches to it);
+ * a reverse search (rfind, rindex, rsplit, rpartition) always compares at each position. The sizes are bounds: the
+ * worst of every size up to them. `pieces`: the haystack is the request's parts over a loop, each at most
+ * `pieceChars` characters and `hay` in all.
+ */
+export function searchPairs(hay: number, needle: number, reverse: boolean, pieceChars = hay): number {
+  if (!(hay > 0) || !(needle > 1)) return 0;
+  const piece = Math.min(hay, pieceChars);
+  if (reverse) return hay * Math.min(needle, piece);
+  // One string searched: the worst size under each threshold. Parts of the request: as many of that size as it holds.
+  const under = (limit: number): number => (piece < hay ? hay : Math.min(hay, limit));
+  return Math.max(
+    under(2499) * Math.min(needle, piece, 2499),
+    under(29999) * Math.min(needle, 99),
+    hay * Math.min(needle, 5),
+  );
+}
+
 /** Digits of text CPython's int() reads in base 10 (more raise ValueError; jinja2's int then reads a float). */
 const INT_MAX_STR_DIGITS = 4300;
 /** Work per digit squared of int() of decimal text (measured: 4,290 digits in about 70 microseconds). */
@@ -1232,6 +1307,17 @@ export function renderWork(
    * Characters (or items) of a value that the template itself makes: literals, repetitions, ranges, padding and the
    * growth of the operations applied to them. The caller's content counts nothing here; `sizes` adds it.
    */
+  /** Characters the specs of format strings write (widths, precisions; `*` and nested fields read from `args`). */
+  const formatSpecs = (fmts: readonly string[], style: 'percent' | 'brace', args: readonly JNode[]): number => {
+    const positional = args.filter((a) => a.type !== 'KeywordArgumentExpression');
+    const arg = (key: number | string): number => {
+      const a = typeof key === 'number' ? positional[key] : keywordArg(args, key);
+      if (!a) return 0;
+      const v = m.intValue(a, env);
+      return v === undefined ? Infinity : typeof v === 'number' ? v : v === 'data' ? m.dataChars : m.dataEntries;
+    };
+    return Math.max(0, ...fmts.map((f) => formatSpecSize(f, style, arg)));
+  };
   const mainMemo = new Map<JNode, number>();
   const made = (n: unknown, seen: Set<string>, depth: number, madeMemo = mainMemo): number => {
     if (!isNode(n)) return 0;
@@ -1283,6 +1369,11 @@ export function renderWork(
                   : m.dataEntries;
           // Two integers make an integer (its bits are charged as big-integer work), not a repetition.
           v = lc !== undefined && rc !== undefined ? 24 : c * Math.max(1, r(seq));
+        } else if (o === '%' && formatTexts(n['left'] as JNode, env, m)) {
+          // Text formatted by %: its specs' widths and precisions, and the arguments' own text.
+          const right = n['right'] as JNode;
+          const args = right.type === 'TupleLiteral' ? (right['value'] as JNode[]) : [right];
+          v = formatSpecs(formatTexts(n['left'] as JNode, env, m)!, 'percent', args) + r(right);
         } else v = Math.max(r(n['left']), r(n['right']));
         break;
       }
@@ -1332,6 +1423,11 @@ export function renderWork(
           v =
             (EXPANSION.get(call.name) ?? 8) * (base + args) +
             (call.name === 'join' || call.name === 'replace' || call.name === 'wordwrap' ? base * args : 0);
+        // A format string writes each field at least at its width and its precision's digits.
+        if (call.name === 'format') {
+          const fmts = formatTexts(call.operand, env, m);
+          if (fmts) v += formatSpecs(fmts, n.type === 'FilterExpression' ? 'percent' : 'brace', call.args);
+        }
         break;
       }
       default:
@@ -1454,6 +1550,7 @@ export function renderWork(
       const name = isNode(t) && t.type === 'Identifier' ? (t['value'] as string) : '';
       const args = Array.isArray(n['args']) ? (n['args'] as unknown[]) : [];
       chargeWalk(n, TEST_WORK.get(name) ?? 'both', [n['operand'], ...args], loops, `the test '${name}' walks`);
+      if (name === 'in' && args[0]) searchWork(n, args[0], n['operand'], false, loops);
       return;
     }
     if (n.type === 'MemberExpression') {
@@ -1476,6 +1573,44 @@ export function renderWork(
     }
   };
 
+  /** The passes of every loop around a node: an evaluation's own work is paid on each of them. */
+  const allPasses = (loops: readonly Loop[]): number => loops.reduce((t, l) => t * l.times, 1);
+
+  /**
+   * A substring search (`in`, find, count, replace, split, their reverse forms) compares up to haystack x needle
+   * character pairs where CPython searches naively (searchPairs): charged by the operands' sizes, the haystack's
+   * parts of the request as the pieces they are.
+   */
+  const searchWork = (n: JNode, hayNode: unknown, needleNode: unknown, reverse: boolean, loops: readonly Loop[]) => {
+    if (!isNode(hayNode) || !isNode(needleNode)) return;
+    const needleValue = needleNode.type === 'KeywordArgumentExpression' ? (needleNode['value'] as JNode) : needleNode;
+    const { times, part } = passes(hayNode, loops);
+    const hay = sizes(hayNode, part);
+    const needle = sizes(needleValue, false);
+    const piece = part ? m.dataChars + hay.own : hay.chars;
+    const per = SEARCH_PAIR_WORK * searchPairs(hay.chars, needle.chars, reverse, piece);
+    const ownPer = SEARCH_PAIR_WORK * searchPairs(hay.own, needle.own, reverse);
+    charge(
+      n,
+      per,
+      times,
+      `searches up to ${hay.chars} characters for a substring of up to ${needle.chars} (CPython compares the needle ` +
+        'at each position of such a haystack)',
+      ownPer,
+    );
+  };
+
+  /** A format or padding call writes its whole output on every evaluation, whether or not its inputs change. */
+  const outputWork = (n: JNode, loops: readonly Loop[]): void => {
+    const size = made(n, new Set(), 0);
+    charge(
+      n,
+      OUTPUT_CHAR_WORK * size,
+      allPasses(loops),
+      `writes up to ${size === Infinity ? 'unboundedly many' : size} characters by a width or precision on each evaluation`,
+    );
+  };
+
   const callWork = (n: JNode, loops: readonly Loop[]): void => {
     const o = n.type === 'BinaryExpression' ? op(n) : undefined;
     if (o !== undefined) {
@@ -1490,6 +1625,8 @@ export function renderWork(
         // the looked-up value's hash, past which it probes.
         const what = o === 'in' || o === 'not in' || o === 'notin' ? 'tests membership in' : `'${o}' walks`;
         chargeWalk(n, how, [n['left'], n['right']], loops, what);
+        if (o === 'in' || o === 'not in' || o === 'notin') searchWork(n, n['right'], n['left'], false, loops);
+        if (o === '%' && formatTexts(n['left'] as JNode, env, m)) outputWork(n, loops);
         return;
       }
     }
@@ -1515,6 +1652,15 @@ export function renderWork(
     // Arguments are hashed (a dict key), compared (count, index, a test) or converted to strings (format, join).
     if (call?.args.length) chargeWalk(n, 'both', call.args, loops, `calls ${call.name} with arguments that walk`);
     if (call) argumentWork(n, call, loops);
+    if (call && (n.type === 'CallExpression' || call.name === 'replace')) {
+      const reverse = REVERSE_SEARCH.has(call.name);
+      if (reverse || FORWARD_SEARCH.has(call.name)) {
+        const key = call.name.endsWith('split') ? 'sep' : call.name === 'replace' ? 'old' : 'sub';
+        const needle = callArg(call.args, 0, key);
+        if (needle) searchWork(n, call.operand, needle, reverse, loops);
+      }
+    }
+    if (call && WIDTH_OUTPUT.has(call.name)) outputWork(n, loops);
     if (!call || CONSTANT_WORK.has(call.name)) return;
     if (call.name === 'count' && n.type === 'FilterExpression') return;
     const { times, part } = passes(call.operand, loops);
@@ -1649,11 +1795,13 @@ export function renderWork(
   };
 
   const methodValues = heldMethods(program, env, m);
+  const filterCalls = new Set<unknown>();
 
   /** A call whose callee may be a bound method the template holds: charged as each of them called with its arguments. */
   const heldMethodWork = (n: JNode, loops: readonly Loop[]): void => {
     if (!methodValues.length || !mayCallHeldMethod(n, env, macros)) return;
-    for (const method of methodValues) {
+    // The methods the callee may be, followed by identity (a name only ever set to `''.join` is join alone).
+    for (const method of calleeMethods(n['callee'] as JNode, env, macros, methodValues) ?? methodValues) {
       const synthetic: JNode = { type: 'CallExpression', callee: method, args: n['args'] };
       origin.set(synthetic, n);
       callWork(synthetic, loops);
@@ -1700,7 +1848,10 @@ export function renderWork(
           }
         }
       }
-      if (n.type === 'CallExpression') heldMethodWork(n, loops);
+      // A filter or test written with arguments is a call node of the filter, not a call of a value.
+      if (n.type === 'FilterExpression' || n.type === 'FilterStatement' || n.type === 'TestExpression')
+        filterCalls.add(n.type === 'TestExpression' ? n['test'] : n['filter']);
+      if (n.type === 'CallExpression' && !filterCalls.has(n)) heldMethodWork(n, loops);
       if (n.type === 'FilterStatement' && isNode(n['filter'])) {
         // A filter block applies its filter to what its body writes.
         for (const synthetic of indirectFilters([n], env, macros, m)) callWork(synthetic, loops);

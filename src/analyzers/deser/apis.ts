@@ -1441,6 +1441,10 @@ export interface DeferredCall {
 export const DEFERRED_CALLS: readonly DeferredCall[] = [
   { pattern: { exact: 'threading.Thread' }, fnKeyword: 'target', argsKeyword: 'args' },
   { pattern: { exact: 'multiprocessing.Process' }, fnKeyword: 'target', argsKeyword: 'args' },
+  // A process of a start-method context (`mp.get_context("spawn").Process`) and torch's drop-in module.
+  { pattern: { prefix: 'multiprocessing.', suffix: '().Process' }, fnKeyword: 'target', argsKeyword: 'args' },
+  { pattern: { exact: 'torch.multiprocessing.Process' }, fnKeyword: 'target', argsKeyword: 'args' },
+  { pattern: { exact: 'threading.Timer' }, fnPosition: 1, argsKeyword: 'args', argsPosition: 2 },
   { pattern: { exact: '_thread.start_new_thread' }, fnPosition: 0, argsKeyword: 'args' },
   { pattern: { exact: 'asyncio.to_thread' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { exact: 'anyio.to_thread.run_sync' }, fnPosition: 0, argsFromPosition: 1 },

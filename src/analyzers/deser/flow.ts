@@ -48,7 +48,7 @@ import {
 import type { EntryInfo, ParamSeed } from './handlers.js';
 import { panelLinks, type PanelLink } from './ui-apps.js';
 import { shortText } from './handlers.js';
-import { methodName, calleeLastName, QUEUE_GETS, taskSkip, type CallEdge, type ModuleIndex } from './module-index.js';
+import { methodName, calleeLastName, PIPE_RECV, QUEUE_GETS, taskSkip, type CallEdge, type ModuleIndex } from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
 import { FILE_MOVES, isOwnStorePath } from './own-store.js';
 import { argvAccess, commandOf, nonPathOptions, parsesCommandLine, typerRunners, type CliArg } from './cli-args.js';
@@ -839,12 +839,12 @@ export class DeserFlow {
   }
 
   /** What `q.put(item)` calls anywhere in the project put into the queue `c` (`q.get()`) takes from, if known. */
-  private queued(c: CallSite): Value | undefined {
+  private queued(c: CallSite, method: string): Value | undefined {
     const a = c.callee.access!;
     const u = this.project?.unitOf(this.idx);
     const puts =
       u !== undefined
-        ? this.project!.queuePuts?.(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId)
+        ? this.project!.queuePuts?.(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId, method)
         : undefined;
     if (puts === undefined) return undefined;
     let v = INTERNAL;
@@ -1484,10 +1484,11 @@ export class DeserFlow {
       const looked = this.constantTableGet(c);
       if (looked !== undefined) return looked === null ? INTERNAL : this.evalExpr(looked, r);
     }
-    if (m !== undefined && recv !== undefined && QUEUE_GETS.has(m)) {
-      // An item taken from an in-process queue is whatever any module puts into that queue.
-      const queued = this.queued(c);
-      if (queued !== undefined) return joinValues(recv, queued);
+    if (m !== undefined && recv !== undefined && (QUEUE_GETS.has(m) || m === PIPE_RECV)) {
+      // An item taken from an in-process queue (or a pipe's end) is whatever any module puts into it (sends).
+      const queued = this.queued(c, m);
+      // A pipe's end is only a channel: what comes out is what its ends were sent, whatever made the pipe.
+      if (queued !== undefined) return m === PIPE_RECV ? queued : joinValues(recv, queued);
     }
     if (targets.some((t) => APP_CONSTRUCTORS.has(t))) return untaint(this.args(c, r));
     if (REMOTE_TABLE.has(targets))

@@ -700,8 +700,12 @@ export class ModuleIndex {
       let scope: FunctionFact | undefined = this.mod.functions[scopeId];
       for (let guard = 0; scope !== undefined && guard < 32; guard++) {
         const list = this.assignedNames.get(scope.id)?.get(a.root.name);
-        if (list !== undefined && list.length > 0)
-          return list.some((x) => x.kind === 'assign' && isQueue(x.value)) ? `${scope.id}:${a.root.name}` : undefined;
+        if (list !== undefined && list.length > 0) {
+          if (list.some((x) => x.kind === 'assign' && isQueue(x.value))) return `${scope.id}:${a.root.name}`;
+          // Both ends of one `multiprocessing.Pipe()` (`a, b = Pipe()`) are one channel, keyed by the assignment.
+          const pipe = list.find((x) => x.kind === 'assign' && x.targets.length > 1 && pipeConstruction(x.value));
+          return pipe !== undefined ? `${PIPE_KEY}${pipe.span.line}:${pipe.span.column}` : undefined;
+        }
         if (scope.parentId === null) return undefined;
         scope = this.mod.functions[scope.parentId];
       }
@@ -1102,9 +1106,22 @@ export const MAX_VALUE_NESTING = 4;
 const QUEUE_CONSTRUCTION =
   /^(?:queue|asyncio|multiprocessing|torch\.multiprocessing)\.(?:\w+\(\)\.)?(?:Queue|SimpleQueue|LifoQueue|PriorityQueue|JoinableQueue)\(\)$/;
 
+/** `multiprocessing.Pipe()` (also from a context, or torch.multiprocessing): a pair of connected ends. */
+const PIPE_CONSTRUCTION = /^(?:multiprocessing|torch\.multiprocessing)\.(?:\w+\(\)\.)?Pipe\(\)$/;
+
+function pipeConstruction(e: ExpressionFact | null): boolean {
+  return e !== null && e.values.some((v) => v.kind === 'qualified' && PIPE_CONSTRUCTION.test(v.name));
+}
+
+/** The start of a queue key naming a pipe's pair of ends (sent with `send`, taken with `recv`). */
+export const PIPE_KEY = 'pipe@';
+
 /** Methods that put an item into a queue (its first argument) and that take one out (their result). */
 export const QUEUE_PUTS: ReadonlySet<string> = new Set(['put', 'put_nowait']);
 export const QUEUE_GETS: ReadonlySet<string> = new Set(['get', 'get_nowait']);
+/** The same on either end of a pipe: `conn.send(obj)`, `conn.recv()`. */
+export const PIPE_SEND = 'send';
+export const PIPE_RECV = 'recv';
 
 const TABLES = new WeakMap<PythonModule, Map<string, TableEntry[]>>();
 

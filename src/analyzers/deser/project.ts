@@ -20,6 +20,9 @@ import {
   MAX_VALUE_NESTING,
   ModuleIndex,
   QUEUE_PUTS,
+  PIPE_KEY,
+  PIPE_RECV,
+  PIPE_SEND,
   withPartial,
   type CallEdge,
   registrationTables,
@@ -585,37 +588,109 @@ export class DeserProject implements ProjectView {
   }
 
   private queues: Map<string, { unit: Unit; call: CallSite }[]> | undefined;
+  /** The queues a parameter holds (passedQueues), by module, function and parameter. */
+  private readonly queueParams = new Map<string, string[] | undefined>();
 
-  /** The project-wide key of the queue a receiver names in `unit` (see `ModuleIndex.queueKey`), through imports. */
-  private queueOf(unit: Unit, recv: AccessPath, scopeId: number): string | undefined {
-    const local = unit.idx.queueKey(recv, scopeId);
-    if (local !== undefined) return `${unit.relPath}#${local}`;
+  /**
+   * The queues (or pipes) a receiver may name, by project-wide key: a queue bound to a name of this module or one it
+   * imports, or stored into `self.<attr>` (ModuleIndex.queueKey); a parameter of the enclosing function, by what
+   * its callers pass (its module's and others', thread and executor targets included); `self.<attr>` stored from a
+   * parameter of a method (`self.q = q` in `__init__`), by what the method's callers (the constructions) pass.
+   */
+  private queueKeys(unit: Unit, recv: AccessPath, scopeId: number, depth = 0): string[] {
     const r = recv.root;
-    if (r.kind !== 'name' || r.resolution !== 'import' || recv.steps.length !== 0) return undefined;
+    if (r.kind !== 'name') return [];
+    if (recv.steps.length === 0) {
+      const passed = this.passedQueues(unit, scopeId, r.name, depth);
+      if (passed !== undefined) return passed;
+    }
+    const local = unit.idx.queueKey(recv, scopeId);
+    if (local !== undefined) return [`${unit.relPath}#${local}`];
+    if (recv.steps.length === 1 && recv.steps[0]!.kind === 'attr') {
+      const attr = recv.steps[0]!.name;
+      const m = unit.idx.enclosingMethod(scopeId);
+      const cls = m !== undefined && unit.idx.selfName(m) === r.name ? unit.idx.classOf(m) : undefined;
+      if (cls === undefined) return [];
+      const out: string[] = [];
+      for (const st of unit.idx.selfAttributeStores(cls, attr)) {
+        const v = st.as.value?.access;
+        if (st.as.targets.length !== 1 || v?.root.kind !== 'name' || v.steps.length !== 0) continue;
+        for (const k of this.passedQueues(unit, st.method.id, v.root.name, depth) ?? []) out.push(k);
+      }
+      return out;
+    }
+    if (r.resolution !== 'import' || recv.steps.length !== 0) return [];
     const q = r.qualifiedNames[0] ?? '';
     const dot = q.lastIndexOf('.');
     const m = dot > 0 ? this.resolve(q.slice(0, dot), unit) : undefined;
-    if (m?.kind !== 'module') return undefined;
+    if (m?.kind !== 'module') return [];
     const name = q.slice(dot + 1);
     const there = m.unit.idx.queueKey({ root: { ...r, name, resolution: 'assignment' }, steps: [] }, 0);
-    return there !== undefined ? `${m.unit.relPath}#${there}` : undefined;
+    return there !== undefined ? [`${m.unit.relPath}#${there}`] : [];
   }
 
-  queuePuts(unit: Unit, recv: AccessPath, scopeId: number): readonly { unit: Unit; call: CallSite }[] | undefined {
-    const key = this.queueOf(unit, recv, scopeId);
-    if (key === undefined) return undefined;
+  /**
+   * The queues a parameter `name` of function `fnId` may hold: those its callers pass for it (at most
+   * CONSTRUCTION_SITES sites, QUEUE_HOPS parameters deep). Undefined when `name` is not a parameter the function
+   * keeps (it rebinds it, or has no such parameter).
+   */
+  private passedQueues(unit: Unit, fnId: number, name: string, depth: number): string[] | undefined {
+    const memo = `${unit.relPath}|${fnId}|${name}`;
+    if (this.queueParams.has(memo)) return this.queueParams.get(memo);
+    // Set before the walk: a cycle of functions handing the queue round gives nothing more on its way back.
+    this.queueParams.set(memo, []);
+    const keys = this.passedQueuesUncached(unit, fnId, name, depth);
+    this.queueParams.set(memo, keys);
+    return keys;
+  }
+
+  private passedQueuesUncached(unit: Unit, fnId: number, name: string, depth: number): string[] | undefined {
+    const f = unit.idx.fn(fnId);
+    if (f?.kind !== 'function') return undefined;
+    const i = f.parameters.findIndex((x) => x.name === name);
+    const p = f.parameters[i];
+    if (p === undefined || unit.idx.assignedNames.get(f.id)?.has(name) === true) return undefined;
+    if (p.kind !== 'positional' && p.kind !== 'positional-only' && p.kind !== 'keyword-only') return [];
+    if (depth >= QUEUE_HOPS) return [];
+    const sites: { unit: Unit; edge: CallEdge }[] = (unit.idx.callers.get(f.id) ?? []).map((edge) => ({ unit, edge }));
+    for (const x of this.foreignCallers.get(f) ?? NONE) sites.push(x);
+    const out = new Set<string>();
+    for (const { unit: u, edge } of sites.slice(0, CONSTRUCTION_SITES)) {
+      const arg =
+        edge.keywords.get(p.name) ??
+        (p.kind !== 'keyword-only' && i >= edge.skip ? edge.positional[i - edge.skip] : undefined);
+      const a = arg?.access;
+      if (a === undefined || a.steps.length > 1 || a.steps.some((s) => s.kind !== 'attr')) continue;
+      for (const k of this.queueKeys(u, a, edge.call.scopeId, depth + 1)) out.add(k);
+    }
+    return [...out];
+  }
+
+  queuePuts(
+    unit: Unit,
+    recv: AccessPath,
+    scopeId: number,
+    method?: string,
+  ): readonly { unit: Unit; call: CallSite }[] | undefined {
+    const pipe = method === PIPE_RECV;
+    const keys = this.queueKeys(unit, recv, scopeId).filter((k) => k.includes(`#${PIPE_KEY}`) === pipe);
+    if (keys.length === 0) return undefined;
     if (this.queues === undefined) {
       this.queues = new Map();
       for (const u of this.units)
         for (const c of u.mod.calls) {
           const a = c.callee.access;
           const last = a?.steps[a.steps.length - 1];
-          if (a === undefined || last?.kind !== 'attr' || !QUEUE_PUTS.has(last.name)) continue;
-          const k = this.queueOf(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId);
-          if (k !== undefined) pushTo(this.queues, k, { unit: u, call: c });
+          if (a === undefined || last?.kind !== 'attr') continue;
+          const send = last.name === PIPE_SEND;
+          if (!send && !QUEUE_PUTS.has(last.name)) continue;
+          for (const k of this.queueKeys(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId))
+            if (k.includes(`#${PIPE_KEY}`) === send) pushTo(this.queues, k, { unit: u, call: c });
         }
     }
-    return this.queues.get(key) ?? [];
+    const out = new Set<{ unit: Unit; call: CallSite }>();
+    for (const k of keys) for (const x of this.queues.get(k) ?? []) out.add(x);
+    return [...out];
   }
 
   /**
@@ -1987,6 +2062,9 @@ const CONSTRUCTION_SITES = 32;
 
 /** How many functions a parameter's object is followed back through (`handle(eng, b)` → `_inner(e, b)` → `e.m(b)`). */
 const PARAMETER_HOPS = 2;
+
+/** How many parameters deep a queue handed from function to function is followed to where it is made. */
+const QUEUE_HOPS = 4;
 
 /** FastAPI's dependency markers: the parameter is what the named callable returns. */
 const DEPENDS: ReadonlySet<string> = new Set(['fastapi.Depends', 'fastapi.params.Depends', 'fastapi.Security']);

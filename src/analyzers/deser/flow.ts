@@ -48,7 +48,15 @@ import {
 import type { EntryInfo, ParamSeed } from './handlers.js';
 import { panelLinks, type PanelLink } from './ui-apps.js';
 import { shortText } from './handlers.js';
-import { methodName, calleeLastName, PIPE_RECV, QUEUE_GETS, taskSkip, type CallEdge, type ModuleIndex } from './module-index.js';
+import {
+  methodName,
+  calleeLastName,
+  PIPE_RECV,
+  QUEUE_GETS,
+  taskSkip,
+  type CallEdge,
+  type ModuleIndex,
+} from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
 import { FILE_MOVES, isOwnStorePath } from './own-store.js';
 import { argvAccess, commandOf, nonPathOptions, parsesCommandLine, typerRunners, type CliArg } from './cli-args.js';
@@ -220,6 +228,15 @@ class Run {
     this.cls = this.selfName !== undefined ? idx.classOf(fn) : undefined;
   }
 }
+
+/** Thread and executor calls whose result (a future, or the awaited value) is what the function they run returns. */
+const RESULT_RUNNERS: ReadonlySet<string> = new Set([
+  'submit',
+  'run_in_executor',
+  'to_thread',
+  'run_sync',
+  'run_in_threadpool',
+]);
 
 export class DeserFlow {
   private readonly infos: (CallInfo | undefined)[];
@@ -1432,6 +1449,8 @@ export class DeserFlow {
       }
       return viaHop(far.unit.flow.foreignReturn(far.fn, params, r.depth + 1), hop);
     }
+    const submitted = this.submittedReturn(c, r);
+    if (submitted !== undefined) return submitted;
 
     const targets = info.targets;
     if (targets.includes(`${CHAINLIT_SESSION}.get`)) {
@@ -1693,6 +1712,29 @@ export class DeserFlow {
   private projectCallee(c: CallSite): ProjectCallee | undefined {
     const u = this.project!.unitOf(this.idx);
     return u !== undefined ? this.project!.callee(u, c, true) : undefined;
+  }
+
+  /**
+   * `executor.submit(f, x)`, `loop.run_in_executor(None, f, x)`, `asyncio.to_thread(f, x)`, ...: the future (or the
+   * awaited result) stands for what `f(x)` returns, for a function of this module; `fut.result()` and a completion
+   * callback's `fut.result()` read it.
+   */
+  private submittedReturn(c: CallSite, r: Run): Value | undefined {
+    if (!RESULT_RUNNERS.has(calleeLastName(c))) return undefined;
+    const d = this.idx.deferredEdge(c);
+    if (d === undefined || d.fn.kind !== 'function' || d.edge.opaque) return undefined;
+    if (r.depth + 1 > MAX_HELPER_DEPTH) return undefined;
+    const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
+    const params = new Map<string, Value>();
+    const bound = d.fnArg.access;
+    d.fn.parameters.forEach((p, i) => {
+      if (i < d.edge.skip) {
+        // `self._decode` handed on: the same instance.
+        const own = bound?.root.kind === 'name' && bound.root.name === r.selfName && r.selfName !== undefined;
+        params.set(p.name, own ? this.lookup(r.selfName!, r) : INTERNAL);
+      } else params.set(p.name, this.argumentInRun(d.edge, d.fn, i, r, hop));
+    });
+    return viaHop(this.returnValue(this.helper(d.fn, params, r.depth + 1)), hop);
   }
 
   private localCallee(c: CallSite): { fn: FunctionFact; skip: number; kind: 'function' | 'class' } | undefined {

@@ -1019,6 +1019,24 @@ export function deferredCall(
       if (args.elements !== undefined) positional = args.elements;
       else opaque = true;
     }
+  } else if (d.receiverArg === true) {
+    // `fut.add_done_callback(cb)`: `cb(fut)`, the receiver read where the callback is added.
+    const a = call.callee.access;
+    if (a === undefined || a.steps.length === 0) return undefined;
+    const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
+    const text = call.callee.raw.slice(0, call.callee.raw.lastIndexOf('.'));
+    const names = a.root.kind === 'name' ? [a.root.name] : [];
+    positional = [
+      {
+        text,
+        nodeType: 'attribute',
+        span: call.span,
+        values: [{ kind: 'unknown' }],
+        names,
+        callIds: a.root.kind === 'call' && recv.steps.length === 0 ? [a.root.callId] : [],
+        access: recv,
+      },
+    ];
   } else if (d.eachOf !== undefined) {
     // Each element of the iterable in turn: what the iterable holds (the flow joins a container's elements).
     const items = call.positional[d.eachOf];

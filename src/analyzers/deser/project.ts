@@ -1763,7 +1763,7 @@ export class DeserProject implements ProjectView {
             (onParameterAttribute(unit, c) ||
               onSelfAttribute(unit, c) ||
               onMethodResult(unit, c) ||
-              storedCallableShape(c))
+              storedCallableShape(c, this.storedAttributeNames()))
           )
             later.push({ unit, c });
           if (t === undefined)
@@ -1830,6 +1830,32 @@ export class DeserProject implements ProjectView {
    * project types it, else those of the calling module and the project modules it imports. Only attributes no
    * method of those classes defines.
    */
+  private storedNames: Set<string> | undefined;
+
+  /**
+   * Names of attributes some module may store a callable into (`self.f = <a name or attribute>`, a dict or list
+   * display, `self.t[k] = v`): only calls through such attributes are looked up by {@link storedCallees}.
+   */
+  private storedAttributeNames(): ReadonlySet<string> {
+    if (this.storedNames !== undefined) return this.storedNames;
+    const names = new Set<string>();
+    for (const u of this.units)
+      for (const as of u.mod.assignments) {
+        const v = as.value;
+        if (v === null || as.kind !== 'assign' || v.constant !== undefined) continue;
+        const held =
+          v.dictEntries !== undefined ||
+          v.elements !== undefined ||
+          (v.access !== undefined && v.access.root.kind !== 'call');
+        for (const t of as.targets) {
+          const name = storedAttribute(t);
+          if (name !== undefined && (held || t.kind === 'subscript')) names.add(name);
+        }
+      }
+    this.storedNames = names;
+    return names;
+  }
+
   private storedCallees(unit: Unit, c: CallSite): { unit: Unit; fn: FunctionFact; skip: number }[] {
     let a = c.callee.access;
     if (a?.root.kind === 'name' && a.steps.length === 0) {
@@ -2179,13 +2205,21 @@ function edgeOf(unit: Unit, c: CallSite, skip: number): { unit: Unit; edge: Call
  * A call through a callable an attribute may hold: `x.attr(...)`, `x.attr[k](...)`, `x.attr.get(k)(...)` on a name
  * (see DeserProject.storedCallees).
  */
-function storedCallableShape(c: CallSite): boolean {
+function storedCallableShape(c: CallSite, stored: ReadonlySet<string>): boolean {
   const a = c.callee.access;
   if (a === undefined) return false;
   if (a.root.kind === 'call') return a.steps.length === 0 && c.callee.raw.includes('.get(');
   if (a.root.kind === 'name' && a.steps.length === 0) return a.root.resolution === 'assignment';
-  if (a.root.kind !== 'name' || a.steps[0]?.kind !== 'attr') return false;
+  const first = a.steps[0];
+  if (a.root.kind !== 'name' || first?.kind !== 'attr' || !stored.has(first.name)) return false;
   return a.steps.length === 1 || (a.steps.length === 2 && a.steps[1]!.kind === 'index');
+}
+
+/** `x.attr = v` or `x.attr[k] = v` targets: the attribute's name (`attr`), or undefined. */
+function storedAttribute(t: AssignmentTarget): string | undefined {
+  const text = t.kind === 'attribute' ? t.text : t.kind === 'subscript' ? t.objectText : undefined;
+  const m = text !== undefined ? /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/.exec(text) : null;
+  return m?.[1];
 }
 
 /** `p.attr.m(...)` (or deeper) on an unannotated parameter `p` of the function making the call. */

@@ -1814,7 +1814,7 @@ export class DeserProject implements ProjectView {
       const t = this.callee(unit, c);
       if (t?.kind === 'function') pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
       // `self._fn(x)`, `self.handlers[name](x)`, `spec.handler(x)`: the callables stored there earlier.
-      else if (t === undefined && c.callee.definitionId === undefined)
+      else if (t === undefined && c.callee.definitionId === undefined && !c.hasStarArgs && !c.hasStarStarKwargs)
         for (const far of this.storedCallees(unit, c)) pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip));
     }
     this.indexOverrides();
@@ -1828,7 +1828,7 @@ export class DeserProject implements ProjectView {
    * or tuple display too, or `self.handlers[k] = f`); and `spec.handler(x)` on an object whose class stores a
    * constructor argument into that attribute (`Spec("upload", handler=self.upload)`): the object's classes when the
    * project types it, else those of the calling module and the project modules it imports. Only attributes no
-   * method of those classes defines.
+   * method of those classes defines, and calls whose arguments map to parameters (no `*args` / `**kwargs`).
    */
   private storedNames: Set<string> | undefined;
 

@@ -1436,11 +1436,17 @@ export interface DeferredCall {
   argsFromPosition?: number;
   /** The function is called with each element of this positional argument (`pool.map(f, items)`). */
   eachOf?: number;
+  /** The function is called with the call's receiver (`fut.add_done_callback(cb)` calls `cb(fut)`). */
+  receiverArg?: boolean;
 }
 
 export const DEFERRED_CALLS: readonly DeferredCall[] = [
   { pattern: { exact: 'threading.Thread' }, fnKeyword: 'target', argsKeyword: 'args' },
   { pattern: { exact: 'multiprocessing.Process' }, fnKeyword: 'target', argsKeyword: 'args' },
+  // A process of a start-method context (`mp.get_context("spawn").Process`) and torch's drop-in module.
+  { pattern: { prefix: 'multiprocessing.', suffix: '().Process' }, fnKeyword: 'target', argsKeyword: 'args' },
+  { pattern: { exact: 'torch.multiprocessing.Process' }, fnKeyword: 'target', argsKeyword: 'args' },
+  { pattern: { exact: 'threading.Timer' }, fnPosition: 1, argsKeyword: 'args', argsPosition: 2 },
   { pattern: { exact: '_thread.start_new_thread' }, fnPosition: 0, argsKeyword: 'args' },
   { pattern: { exact: 'asyncio.to_thread' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { exact: 'anyio.to_thread.run_sync' }, fnPosition: 0, argsFromPosition: 1 },
@@ -1459,6 +1465,13 @@ export const DEFERRED_CALLS: readonly DeferredCall[] = [
     eachOf: 1,
   })),
   { pattern: { prefix: 'concurrent.futures.', suffix: '.map' }, fnPosition: 0, eachOf: 1 },
+  // A future's completion callback is called with the future (`fut.result()` is what the submitted call returned).
+  { pattern: { suffix: '.add_done_callback' }, fnPosition: 0, receiverArg: true },
+  // An event loop's scheduled callbacks: `call_soon(cb, *args)`, `call_later(delay, cb, *args)`.
+  { pattern: { suffix: '.call_soon' }, fnPosition: 0, argsFromPosition: 1 },
+  { pattern: { suffix: '.call_soon_threadsafe' }, fnPosition: 0, argsFromPosition: 1 },
+  { pattern: { suffix: '.call_later' }, fnPosition: 1, argsFromPosition: 2 },
+  { pattern: { suffix: '.call_at' }, fnPosition: 1, argsFromPosition: 2 },
 ];
 
 /** Server entry points: evidence that a module serves requests even without a recognised handler. */

@@ -48,7 +48,15 @@ import {
 import type { EntryInfo, ParamSeed } from './handlers.js';
 import { panelLinks, type PanelLink } from './ui-apps.js';
 import { shortText } from './handlers.js';
-import { methodName, calleeLastName, QUEUE_GETS, taskSkip, type CallEdge, type ModuleIndex } from './module-index.js';
+import {
+  methodName,
+  calleeLastName,
+  PIPE_RECV,
+  QUEUE_GETS,
+  taskSkip,
+  type CallEdge,
+  type ModuleIndex,
+} from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
 import { FILE_MOVES, isOwnStorePath } from './own-store.js';
 import { argvAccess, commandOf, nonPathOptions, parsesCommandLine, typerRunners, type CliArg } from './cli-args.js';
@@ -220,6 +228,15 @@ class Run {
     this.cls = this.selfName !== undefined ? idx.classOf(fn) : undefined;
   }
 }
+
+/** Thread and executor calls whose result (a future, or the awaited value) is what the function they run returns. */
+const RESULT_RUNNERS: ReadonlySet<string> = new Set([
+  'submit',
+  'run_in_executor',
+  'to_thread',
+  'run_sync',
+  'run_in_threadpool',
+]);
 
 export class DeserFlow {
   private readonly infos: (CallInfo | undefined)[];
@@ -839,12 +856,12 @@ export class DeserFlow {
   }
 
   /** What `q.put(item)` calls anywhere in the project put into the queue `c` (`q.get()`) takes from, if known. */
-  private queued(c: CallSite): Value | undefined {
+  private queued(c: CallSite, method: string): Value | undefined {
     const a = c.callee.access!;
     const u = this.project?.unitOf(this.idx);
     const puts =
       u !== undefined
-        ? this.project!.queuePuts?.(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId)
+        ? this.project!.queuePuts?.(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId, method)
         : undefined;
     if (puts === undefined) return undefined;
     let v = INTERNAL;
@@ -1432,6 +1449,8 @@ export class DeserFlow {
       }
       return viaHop(far.unit.flow.foreignReturn(far.fn, params, r.depth + 1), hop);
     }
+    const submitted = this.submittedReturn(c, r);
+    if (submitted !== undefined) return submitted;
 
     const targets = info.targets;
     if (targets.includes(`${CHAINLIT_SESSION}.get`)) {
@@ -1484,10 +1503,11 @@ export class DeserFlow {
       const looked = this.constantTableGet(c);
       if (looked !== undefined) return looked === null ? INTERNAL : this.evalExpr(looked, r);
     }
-    if (m !== undefined && recv !== undefined && QUEUE_GETS.has(m)) {
-      // An item taken from an in-process queue is whatever any module puts into that queue.
-      const queued = this.queued(c);
-      if (queued !== undefined) return joinValues(recv, queued);
+    if (m !== undefined && recv !== undefined && (QUEUE_GETS.has(m) || m === PIPE_RECV)) {
+      // An item taken from an in-process queue (or a pipe's end) is whatever any module puts into it (sends).
+      const queued = this.queued(c, m);
+      // A pipe's end is only a channel: what comes out is what its ends were sent, whatever made the pipe.
+      if (queued !== undefined) return m === PIPE_RECV ? queued : joinValues(recv, queued);
     }
     if (targets.some((t) => APP_CONSTRUCTORS.has(t))) return untaint(this.args(c, r));
     if (REMOTE_TABLE.has(targets))
@@ -1692,6 +1712,29 @@ export class DeserFlow {
   private projectCallee(c: CallSite): ProjectCallee | undefined {
     const u = this.project!.unitOf(this.idx);
     return u !== undefined ? this.project!.callee(u, c, true) : undefined;
+  }
+
+  /**
+   * `executor.submit(f, x)`, `loop.run_in_executor(None, f, x)`, `asyncio.to_thread(f, x)`, ...: the future (or the
+   * awaited result) stands for what `f(x)` returns, for a function of this module; `fut.result()` and a completion
+   * callback's `fut.result()` read it.
+   */
+  private submittedReturn(c: CallSite, r: Run): Value | undefined {
+    if (!RESULT_RUNNERS.has(calleeLastName(c))) return undefined;
+    const d = this.idx.deferredEdge(c);
+    if (d === undefined || d.fn.kind !== 'function' || d.edge.opaque) return undefined;
+    if (r.depth + 1 > MAX_HELPER_DEPTH) return undefined;
+    const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
+    const params = new Map<string, Value>();
+    const bound = d.fnArg.access;
+    d.fn.parameters.forEach((p, i) => {
+      if (i < d.edge.skip) {
+        // `self._decode` handed on: the same instance.
+        const own = bound?.root.kind === 'name' && bound.root.name === r.selfName && r.selfName !== undefined;
+        params.set(p.name, own ? this.lookup(r.selfName!, r) : INTERNAL);
+      } else params.set(p.name, this.argumentInRun(d.edge, d.fn, i, r, hop));
+    });
+    return viaHop(this.returnValue(this.helper(d.fn, params, r.depth + 1)), hop);
   }
 
   private localCallee(c: CallSite): { fn: FunctionFact; skip: number; kind: 'function' | 'class' } | undefined {

@@ -700,8 +700,12 @@ export class ModuleIndex {
       let scope: FunctionFact | undefined = this.mod.functions[scopeId];
       for (let guard = 0; scope !== undefined && guard < 32; guard++) {
         const list = this.assignedNames.get(scope.id)?.get(a.root.name);
-        if (list !== undefined && list.length > 0)
-          return list.some((x) => x.kind === 'assign' && isQueue(x.value)) ? `${scope.id}:${a.root.name}` : undefined;
+        if (list !== undefined && list.length > 0) {
+          if (list.some((x) => x.kind === 'assign' && isQueue(x.value))) return `${scope.id}:${a.root.name}`;
+          // Both ends of one `multiprocessing.Pipe()` (`a, b = Pipe()`) are one channel, keyed by the assignment.
+          const pipe = list.find((x) => x.kind === 'assign' && x.targets.length > 1 && pipeConstruction(x.value));
+          return pipe !== undefined ? `${PIPE_KEY}${pipe.span.line}:${pipe.span.column}` : undefined;
+        }
         if (scope.parentId === null) return undefined;
         scope = this.mod.functions[scope.parentId];
       }
@@ -1015,6 +1019,24 @@ export function deferredCall(
       if (args.elements !== undefined) positional = args.elements;
       else opaque = true;
     }
+  } else if (d.receiverArg === true) {
+    // `fut.add_done_callback(cb)`: `cb(fut)`, the receiver read where the callback is added.
+    const a = call.callee.access;
+    if (a === undefined || a.steps.length === 0) return undefined;
+    const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
+    const text = call.callee.raw.slice(0, call.callee.raw.lastIndexOf('.'));
+    const names = a.root.kind === 'name' ? [a.root.name] : [];
+    positional = [
+      {
+        text,
+        nodeType: 'attribute',
+        span: call.span,
+        values: [{ kind: 'unknown' }],
+        names,
+        callIds: a.root.kind === 'call' && recv.steps.length === 0 ? [a.root.callId] : [],
+        access: recv,
+      },
+    ];
   } else if (d.eachOf !== undefined) {
     // Each element of the iterable in turn: what the iterable holds (the flow joins a container's elements).
     const items = call.positional[d.eachOf];
@@ -1102,9 +1124,22 @@ export const MAX_VALUE_NESTING = 4;
 const QUEUE_CONSTRUCTION =
   /^(?:queue|asyncio|multiprocessing|torch\.multiprocessing)\.(?:\w+\(\)\.)?(?:Queue|SimpleQueue|LifoQueue|PriorityQueue|JoinableQueue)\(\)$/;
 
+/** `multiprocessing.Pipe()` (also from a context, or torch.multiprocessing): a pair of connected ends. */
+const PIPE_CONSTRUCTION = /^(?:multiprocessing|torch\.multiprocessing)\.(?:\w+\(\)\.)?Pipe\(\)$/;
+
+function pipeConstruction(e: ExpressionFact | null): boolean {
+  return e !== null && e.values.some((v) => v.kind === 'qualified' && PIPE_CONSTRUCTION.test(v.name));
+}
+
+/** The start of a queue key naming a pipe's pair of ends (sent with `send`, taken with `recv`). */
+export const PIPE_KEY = 'pipe@';
+
 /** Methods that put an item into a queue (its first argument) and that take one out (their result). */
 export const QUEUE_PUTS: ReadonlySet<string> = new Set(['put', 'put_nowait']);
 export const QUEUE_GETS: ReadonlySet<string> = new Set(['get', 'get_nowait']);
+/** The same on either end of a pipe: `conn.send(obj)`, `conn.recv()`. */
+export const PIPE_SEND = 'send';
+export const PIPE_RECV = 'recv';
 
 const TABLES = new WeakMap<PythonModule, Map<string, TableEntry[]>>();
 

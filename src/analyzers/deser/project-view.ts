@@ -73,12 +73,15 @@ export interface ProjectView {
   callee(unit: UnitView, c: CallSite, asked?: boolean): ProjectCallee | undefined;
   /**
    * The `put`/`put_nowait` calls of every module on the queue a receiver names (`q` of `q.get()`: a queue bound to
-   * a name of this module or one it imports, or to an attribute of `self`); undefined when it names no known queue.
+   * a name of this module or one it imports, or to an attribute of `self`, or handed in as a parameter or a
+   * constructor's argument); with `method` `recv`, the `send` calls on the pipe it names. Undefined when it names no
+   * known queue (pipe).
    */
   queuePuts?(
     unit: UnitView,
     recv: AccessPath,
     scopeId: number,
+    method?: string,
   ): readonly { unit: UnitView; call: CallSite }[] | undefined;
   /**
    * Classes of the project whose instances an object may be (`a` of `a.path`, `self.fetcher` of `self.fetcher.path`:

@@ -20,6 +20,9 @@ import {
   MAX_VALUE_NESTING,
   ModuleIndex,
   QUEUE_PUTS,
+  PIPE_KEY,
+  PIPE_RECV,
+  PIPE_SEND,
   withPartial,
   type CallEdge,
   registrationTables,
@@ -585,37 +588,111 @@ export class DeserProject implements ProjectView {
   }
 
   private queues: Map<string, { unit: Unit; call: CallSite }[]> | undefined;
+  /** Callables stored under an attribute name by constructors' arguments, for calls on untyped objects. */
+  private readonly untypedStored = new Map<string, { unit: Unit; e: ExpressionFact; scopeId: number }[]>();
+  /** The queues a parameter holds (passedQueues), by module, function and parameter. */
+  private readonly queueParams = new Map<string, string[] | undefined>();
 
-  /** The project-wide key of the queue a receiver names in `unit` (see `ModuleIndex.queueKey`), through imports. */
-  private queueOf(unit: Unit, recv: AccessPath, scopeId: number): string | undefined {
-    const local = unit.idx.queueKey(recv, scopeId);
-    if (local !== undefined) return `${unit.relPath}#${local}`;
+  /**
+   * The queues (or pipes) a receiver may name, by project-wide key: a queue bound to a name of this module or one it
+   * imports, or stored into `self.<attr>` (ModuleIndex.queueKey); a parameter of the enclosing function, by what
+   * its callers pass (its module's and others', thread and executor targets included); `self.<attr>` stored from a
+   * parameter of a method (`self.q = q` in `__init__`), by what the method's callers (the constructions) pass.
+   */
+  private queueKeys(unit: Unit, recv: AccessPath, scopeId: number, depth = 0): string[] {
     const r = recv.root;
-    if (r.kind !== 'name' || r.resolution !== 'import' || recv.steps.length !== 0) return undefined;
+    if (r.kind !== 'name') return [];
+    if (recv.steps.length === 0) {
+      const passed = this.passedQueues(unit, scopeId, r.name, depth);
+      if (passed !== undefined) return passed;
+    }
+    const local = unit.idx.queueKey(recv, scopeId);
+    if (local !== undefined) return [`${unit.relPath}#${local}`];
+    if (recv.steps.length === 1 && recv.steps[0]!.kind === 'attr') {
+      const attr = recv.steps[0]!.name;
+      const m = unit.idx.enclosingMethod(scopeId);
+      const cls = m !== undefined && unit.idx.selfName(m) === r.name ? unit.idx.classOf(m) : undefined;
+      if (cls === undefined) return [];
+      const out: string[] = [];
+      for (const st of unit.idx.selfAttributeStores(cls, attr)) {
+        const v = st.as.value?.access;
+        if (st.as.targets.length !== 1 || v?.root.kind !== 'name' || v.steps.length !== 0) continue;
+        for (const k of this.passedQueues(unit, st.method.id, v.root.name, depth) ?? []) out.push(k);
+      }
+      return out;
+    }
+    if (r.resolution !== 'import' || recv.steps.length !== 0) return [];
     const q = r.qualifiedNames[0] ?? '';
     const dot = q.lastIndexOf('.');
     const m = dot > 0 ? this.resolve(q.slice(0, dot), unit) : undefined;
-    if (m?.kind !== 'module') return undefined;
+    if (m?.kind !== 'module') return [];
     const name = q.slice(dot + 1);
     const there = m.unit.idx.queueKey({ root: { ...r, name, resolution: 'assignment' }, steps: [] }, 0);
-    return there !== undefined ? `${m.unit.relPath}#${there}` : undefined;
+    return there !== undefined ? [`${m.unit.relPath}#${there}`] : [];
   }
 
-  queuePuts(unit: Unit, recv: AccessPath, scopeId: number): readonly { unit: Unit; call: CallSite }[] | undefined {
-    const key = this.queueOf(unit, recv, scopeId);
-    if (key === undefined) return undefined;
+  /**
+   * The queues a parameter `name` of function `fnId` may hold: those its callers pass for it (at most
+   * CONSTRUCTION_SITES sites, QUEUE_HOPS parameters deep). Undefined when `name` is not a parameter the function
+   * keeps (it rebinds it, or has no such parameter).
+   */
+  private passedQueues(unit: Unit, fnId: number, name: string, depth: number): string[] | undefined {
+    const memo = `${unit.relPath}|${fnId}|${name}`;
+    if (this.queueParams.has(memo)) return this.queueParams.get(memo);
+    // Set before the walk: a cycle of functions handing the queue round gives nothing more on its way back.
+    this.queueParams.set(memo, []);
+    const keys = this.passedQueuesUncached(unit, fnId, name, depth);
+    this.queueParams.set(memo, keys);
+    return keys;
+  }
+
+  private passedQueuesUncached(unit: Unit, fnId: number, name: string, depth: number): string[] | undefined {
+    const f = unit.idx.fn(fnId);
+    if (f?.kind !== 'function') return undefined;
+    const i = f.parameters.findIndex((x) => x.name === name);
+    const p = f.parameters[i];
+    if (p === undefined || unit.idx.assignedNames.get(f.id)?.has(name) === true) return undefined;
+    if (p.kind !== 'positional' && p.kind !== 'positional-only' && p.kind !== 'keyword-only') return [];
+    if (depth >= QUEUE_HOPS) return [];
+    const sites: { unit: Unit; edge: CallEdge }[] = (unit.idx.callers.get(f.id) ?? []).map((edge) => ({ unit, edge }));
+    for (const x of this.foreignCallers.get(f) ?? NONE) sites.push(x);
+    const out = new Set<string>();
+    for (const { unit: u, edge } of sites.slice(0, CONSTRUCTION_SITES)) {
+      const arg =
+        edge.keywords.get(p.name) ??
+        (p.kind !== 'keyword-only' && i >= edge.skip ? edge.positional[i - edge.skip] : undefined);
+      const a = arg?.access;
+      if (a === undefined || a.steps.length > 1 || a.steps.some((s) => s.kind !== 'attr')) continue;
+      for (const k of this.queueKeys(u, a, edge.call.scopeId, depth + 1)) out.add(k);
+    }
+    return [...out];
+  }
+
+  queuePuts(
+    unit: Unit,
+    recv: AccessPath,
+    scopeId: number,
+    method?: string,
+  ): readonly { unit: Unit; call: CallSite }[] | undefined {
+    const pipe = method === PIPE_RECV;
+    const keys = this.queueKeys(unit, recv, scopeId).filter((k) => k.includes(`#${PIPE_KEY}`) === pipe);
+    if (keys.length === 0) return undefined;
     if (this.queues === undefined) {
       this.queues = new Map();
       for (const u of this.units)
         for (const c of u.mod.calls) {
           const a = c.callee.access;
           const last = a?.steps[a.steps.length - 1];
-          if (a === undefined || last?.kind !== 'attr' || !QUEUE_PUTS.has(last.name)) continue;
-          const k = this.queueOf(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId);
-          if (k !== undefined) pushTo(this.queues, k, { unit: u, call: c });
+          if (a === undefined || last?.kind !== 'attr') continue;
+          const send = last.name === PIPE_SEND;
+          if (!send && !QUEUE_PUTS.has(last.name)) continue;
+          for (const k of this.queueKeys(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId))
+            if (k.includes(`#${PIPE_KEY}`) === send) pushTo(this.queues, k, { unit: u, call: c });
         }
     }
-    return this.queues.get(key) ?? [];
+    const out = new Set<{ unit: Unit; call: CallSite }>();
+    for (const k of keys) for (const x of this.queues.get(k) ?? []) out.add(x);
+    return [...out];
   }
 
   /**
@@ -1683,7 +1760,10 @@ export class DeserProject implements ProjectView {
               pushTo(this.foreignCallers, m.fn, edgeOf(unit, c, m.skip));
           else if (
             t === undefined &&
-            (onParameterAttribute(unit, c) || onSelfAttribute(unit, c) || onMethodResult(unit, c))
+            (onParameterAttribute(unit, c) ||
+              onSelfAttribute(unit, c) ||
+              onMethodResult(unit, c) ||
+              storedCallableShape(c, this.storedAttributeNames()))
           )
             later.push({ unit, c });
           if (t === undefined)
@@ -1733,9 +1813,189 @@ export class DeserProject implements ProjectView {
     for (const { unit, c } of later) {
       const t = this.callee(unit, c);
       if (t?.kind === 'function') pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
+      // `self._fn(x)`, `self.handlers[name](x)`, `spec.handler(x)`: the callables stored there earlier.
+      else if (t === undefined && c.callee.definitionId === undefined && !c.hasStarArgs && !c.hasStarStarKwargs)
+        for (const far of this.storedCallees(unit, c)) pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip));
     }
     this.indexOverrides();
     this.indexParameterCalls();
+  }
+
+  /**
+   * Functions a call reaches through a callable the program stored before: `self._fn(x)` with `self._fn =
+   * obj.method` (a function, a bound method of a typed object, or a parameter its callers give one);
+   * `self.handlers[name](x)` and `self.handlers.get(name)(x)` with `self.handlers = {"upload": self.upload}` (a list
+   * or tuple display too, or `self.handlers[k] = f`); and `spec.handler(x)` on an object whose class stores a
+   * constructor argument into that attribute (`Spec("upload", handler=self.upload)`): the object's classes when the
+   * project types it, else those of the calling module and the project modules it imports. Only attributes no
+   * method of those classes defines, and calls whose arguments map to parameters (no `*args` / `**kwargs`).
+   */
+  private storedNames: Set<string> | undefined;
+
+  /**
+   * Names of attributes some module may store a callable into (`self.f = <a name or attribute>`, a dict or list
+   * display, `self.t[k] = v`): only calls through such attributes are looked up by {@link storedCallees}.
+   */
+  private storedAttributeNames(): ReadonlySet<string> {
+    if (this.storedNames !== undefined) return this.storedNames;
+    const names = new Set<string>();
+    for (const u of this.units)
+      for (const as of u.mod.assignments) {
+        const v = as.value;
+        if (v === null || as.kind !== 'assign' || v.constant !== undefined) continue;
+        const held =
+          v.dictEntries !== undefined ||
+          v.elements !== undefined ||
+          (v.access !== undefined && v.access.root.kind !== 'call');
+        for (const t of as.targets) {
+          const name = storedAttribute(t);
+          if (name !== undefined && (held || t.kind === 'subscript')) names.add(name);
+        }
+      }
+    this.storedNames = names;
+    return names;
+  }
+
+  private storedCallees(unit: Unit, c: CallSite): { unit: Unit; fn: FunctionFact; skip: number }[] {
+    let a = c.callee.access;
+    if (a?.root.kind === 'name' && a.steps.length === 0) {
+      // `handler = self.handlers.get(name)` then `handler(x)`: the lookup the name is bound to (its only binding).
+      const binds = unit.idx.assignedNames.get(c.scopeId)?.get(a.root.name) ?? [];
+      const only =
+        binds.length === 1 && binds[0]!.kind === 'assign' && binds[0]!.targets.length === 1 ? binds[0] : undefined;
+      a = only?.value?.access;
+      if (a === undefined || (a.root.kind === 'name' && a.steps.length === 0)) return [];
+    }
+    let table = false;
+    if (a?.root.kind === 'call' && a.steps.length === 0) {
+      // `self.handlers.get(name)(x)`: the table `self.handlers`.
+      const get = unit.mod.calls[a.root.callId];
+      const ga = get?.callee.access;
+      const last = ga?.steps[ga.steps.length - 1];
+      if (ga === undefined || last?.kind !== 'attr' || last.name !== 'get' || ga.steps.length !== 2) return [];
+      a = { root: ga.root, steps: ga.steps.slice(0, 1) };
+      table = true;
+    } else if (a?.steps.length === 2 && a.steps[1]!.kind === 'index') {
+      a = { root: a.root, steps: a.steps.slice(0, 1) };
+      table = true;
+    }
+    const step = a?.steps[0];
+    if (a?.root.kind !== 'name' || a.steps.length !== 1 || step?.kind !== 'attr') return [];
+    const held: { unit: Unit; e: ExpressionFact; scopeId: number }[] = [];
+    const m = unit.idx.enclosingMethod(c.scopeId);
+    const own = m !== undefined && unit.idx.selfName(m) === a.root.name ? unit.idx.classOf(m) : undefined;
+    const classes =
+      own !== undefined
+        ? [{ unit, cls: own }]
+        : table
+          ? []
+          : this.receiverClasses(unit, { root: a.root, steps: [] }, c.scopeId);
+    const typed = own !== undefined || classes.length > 0;
+    if (typed)
+      for (const k of classes) {
+        if (this.methodOf(k.unit, k.cls, step.name) === undefined)
+          this.storedValues(k.unit, k.cls, step.name, table, held, true);
+      }
+    else if (!table && a.root.resolution !== 'import' && a.root.resolution !== 'builtin') {
+      // An object nothing types (`spec = self.table[name]`): the classes of this module and its imports storing a
+      // constructor's argument under that name, once per module and name.
+      const key = `${unit.relPath}|${step.name}`;
+      let found = this.untypedStored.get(key);
+      if (found === undefined) {
+        found = [];
+        const classes = this.importedUnits(unit).flatMap((u) =>
+          u.mod.functions.filter((f) => f.kind === 'class').map((cls) => ({ unit: u, cls })),
+        );
+        for (const k of classes.slice(0, STORED_CALLABLE_CLASSES))
+          if (this.methodOf(k.unit, k.cls, step.name) === undefined)
+            this.storedValues(k.unit, k.cls, step.name, false, found, false);
+        this.untypedStored.set(key, found);
+      }
+      held.push(...found);
+    }
+    const out: { unit: Unit; fn: FunctionFact; skip: number }[] = [];
+    const seen = new Set<FunctionFact>();
+    for (const h of held) {
+      const f = this.callableOf(h.unit, h.e, h.scopeId);
+      if (f === undefined || seen.has(f.fn)) continue;
+      seen.add(f.fn);
+      out.push(f);
+    }
+    return out;
+  }
+
+  /**
+   * What a class stores into `self.<attr>` (its elements, for a table) for a call through it: the stored
+   * expression, or what the callers of the storing method pass for a parameter stored as it is. On an untyped
+   * object (`typed` false) only such parameters count: a class storing its own callable there says nothing of
+   * objects of other classes.
+   */
+  private storedValues(
+    unit: Unit,
+    cls: FunctionFact,
+    attr: string,
+    table: boolean,
+    out: { unit: Unit; e: ExpressionFact; scopeId: number }[],
+    typed: boolean,
+  ): void {
+    const stores = [...unit.idx.selfAttributeStores(cls, attr)];
+    if (table) stores.push(...unit.idx.selfAttributeStores(cls, `${attr}[]`));
+    for (const st of stores) {
+      const whole = st.as.targets.some((t) => t.kind === 'attribute' && t.text === `${st.self}.${attr}`);
+      const value = unpackedPart(st.as.targets, st.as.value!, `${st.self}.${attr}`);
+      const parts =
+        table && whole ? [...(value.dictEntries ?? []).map((e) => e.value), ...(value.elements ?? [])] : [value];
+      for (const e of parts) {
+        const v = e.access;
+        const p =
+          v?.root.kind === 'name' &&
+          v.steps.length === 0 &&
+          unit.idx.assignedNames.get(st.method.id)?.has(v.root.name) !== true
+            ? st.method.parameters.findIndex((x) => x.name === (v.root as { name: string }).name)
+            : -1;
+        if (p < 0) {
+          if (typed) out.push({ unit, e, scopeId: st.method.id });
+          continue;
+        }
+        const param = st.method.parameters[p]!;
+        const sites: { unit: Unit; edge: CallEdge }[] = (unit.idx.callers.get(st.method.id) ?? []).map((edge) => ({
+          unit,
+          edge,
+        }));
+        for (const x of this.foreignCallers.get(st.method) ?? NONE) sites.push(x);
+        for (const { unit: u, edge } of sites.slice(0, CONSTRUCTION_SITES)) {
+          const arg =
+            edge.keywords.get(param.name) ??
+            (param.kind !== 'keyword-only' && p >= edge.skip ? edge.positional[p - edge.skip] : undefined);
+          if (arg !== undefined) out.push({ unit: u, e: arg, scopeId: edge.call.scopeId });
+        }
+      }
+    }
+  }
+
+  /** The function a callable value names: a function or bound method of this module or another (with its skip). */
+  private callableOf(
+    unit: Unit,
+    e: ExpressionFact,
+    scopeId: number,
+  ): { unit: Unit; fn: FunctionFact; skip: number } | undefined {
+    const lf = unit.idx.localFunction(e, scopeId);
+    if (lf !== undefined) return lf.fn.kind === 'function' || lf.fn.kind === 'lambda' ? { unit, ...lf } : undefined;
+    const far = this.foreignFunction(unit, e, scopeId);
+    if (far !== undefined) {
+      const u = this.unitOf(far.idx);
+      return u !== undefined && far.fn.kind === 'function' ? { unit: u, fn: far.fn, skip: far.skip ?? 0 } : undefined;
+    }
+    // `codec.unpack` with `codec` typed in this module (a parameter given a construction of a local class).
+    const a = e.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (a === undefined || last?.kind !== 'attr' || a.root.kind !== 'name' || e.operands !== undefined) return;
+    for (const k of this.receiverClasses(unit, { root: a.root, steps: a.steps.slice(0, -1) }, scopeId)) {
+      const m = this.methodOf(k.unit, k.cls, last.name);
+      if (m !== undefined && m.fn.kind === 'function')
+        return { unit: m.unit, fn: m.fn, skip: staticSkip(m.fn, m.unit) };
+    }
+    return undefined;
   }
 
   /**
@@ -1941,6 +2201,27 @@ function edgeOf(unit: Unit, c: CallSite, skip: number): { unit: Unit; edge: Call
   };
 }
 
+/**
+ * A call through a callable an attribute may hold: `x.attr(...)`, `x.attr[k](...)`, `x.attr.get(k)(...)` on a name
+ * (see DeserProject.storedCallees).
+ */
+function storedCallableShape(c: CallSite, stored: ReadonlySet<string>): boolean {
+  const a = c.callee.access;
+  if (a === undefined) return false;
+  if (a.root.kind === 'call') return a.steps.length === 0 && c.callee.raw.includes('.get(');
+  if (a.root.kind === 'name' && a.steps.length === 0) return a.root.resolution === 'assignment';
+  const first = a.steps[0];
+  if (a.root.kind !== 'name' || first?.kind !== 'attr' || !stored.has(first.name)) return false;
+  return a.steps.length === 1 || (a.steps.length === 2 && a.steps[1]!.kind === 'index');
+}
+
+/** `x.attr = v` or `x.attr[k] = v` targets: the attribute's name (`attr`), or undefined. */
+function storedAttribute(t: AssignmentTarget): string | undefined {
+  const text = t.kind === 'attribute' ? t.text : t.kind === 'subscript' ? t.objectText : undefined;
+  const m = text !== undefined ? /^[A-Za-z_]\w*\.([A-Za-z_]\w*)$/.exec(text) : null;
+  return m?.[1];
+}
+
 /** `p.attr.m(...)` (or deeper) on an unannotated parameter `p` of the function making the call. */
 function onParameterAttribute(unit: Unit, c: CallSite): boolean {
   const a = c.callee.access;
@@ -1987,6 +2268,12 @@ const CONSTRUCTION_SITES = 32;
 
 /** How many functions a parameter's object is followed back through (`handle(eng, b)` → `_inner(e, b)` → `e.m(b)`). */
 const PARAMETER_HOPS = 2;
+
+/** How many parameters deep a queue handed from function to function is followed to where it is made. */
+const QUEUE_HOPS = 4;
+
+/** How many classes an untyped object's stored callable is looked up in (the calling module's and its imports'). */
+const STORED_CALLABLE_CLASSES = 256;
 
 /** FastAPI's dependency markers: the parameter is what the named callable returns. */
 const DEPENDS: ReadonlySet<string> = new Set(['fastapi.Depends', 'fastapi.params.Depends', 'fastapi.Security']);

@@ -4,12 +4,16 @@
 // the extensions as Debian packages them and from source trees of other releases) pass; a cache of
 // sphinxcontrib-programoutput holds its commands (Command, whose constructor resolves a path on the file system) and
 // is reported as a documentation build cache; the extensions' classes in shapes they never write, or holding a planted
-// call, are blocked, and a name no pack reviews beside them is reported as a documentation build cache's.
+// call, are blocked, and a name no pack reviews beside them is reported as a documentation build cache's; public
+// projects' committed caches, when their mirrors are present, report only the names no pack admits.
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { anomalyOf, assertPasses, fixtureDir, scanFixture } from '../helpers/proof-fixtures.js';
+import { mirroredManifest, type MirroredFile } from '../helpers/mirrors.js';
+import { scanBytes } from '../../src/scan/engine.js';
 
 const DIR = fixtureDir('sphinx-cache-extensions');
 
@@ -126,4 +130,24 @@ describe('Sphinx caches of projects using extensions: real releases pass, other 
     assert.deepEqual(blockingNames(blocking), ['sphinxcontrib.unreviewed.Record'], why);
     assert.equal(blocking[0]!.evidence.details?.['alsoAllow'], undefined);
   });
+});
+
+// Caches public projects committed, read from git mirrors through a manifest, never committed: everything of the
+// reviewed extensions passes, and the names no pack admits (an extension or release outside the packs) are the only
+// ones reported, each as a documentation build cache's.
+const real = mirroredManifest<
+  MirroredFile & { readonly sha256: string; readonly writer: string; readonly reported: readonly string[] }
+>(
+  new URL('../fixtures/real-world/sphinx-extension-cache-manifest.json', import.meta.url),
+  "no real Sphinx cache holding extensions' data present",
+);
+describe("real Sphinx caches holding extensions' data", { skip: real.skip }, () => {
+  for (const { e, bytes } of real.present)
+    it(`only ${e.reported.join(', ')} reported: ${e.repository} ${e.path} (${e.writer})`, async () => {
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), e.sha256);
+      const report = await scanBytes('environment.pickle', bytes);
+      const blocking = report.findings.filter((f) => f.severity !== 'LOW' && f.severity !== 'INFO');
+      assert.deepEqual(blockingNames(blocking), [...e.reported].sort());
+      for (const f of blocking) assert.match(f.evidence.signal, /this file is a Sphinx documentation build cache/);
+    });
 });

@@ -79,7 +79,7 @@ function packsByLibrary(): Map<string, string[]> {
 /**
  * The names that make a stream a documentation build cache whatever else it holds: the build environment
  * sphinx-build pickles as environment.pickle, and the document node every pickled doctree is rooted at. A name of
- * another library in such a stream (an extension's data: a bibliography, a table of contents) is said to be in a
+ * another library in such a stream (an extension's data no pack reviews) is said to be in a
  * docs cache too; the stream is still read, and the name still reported.
  */
 const CACHE_ROOTS: Readonly<Record<string, string>> = {

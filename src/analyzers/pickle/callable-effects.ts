@@ -36,6 +36,7 @@ import pybtexHistory from './data/history-effects-pybtex.json' with { type: 'jso
 import bibtexHistory from './data/history-effects-sphinxcontrib-bibtex.json' with { type: 'json' };
 import programOutputHistory from './data/history-effects-sphinxcontrib-programoutput.json' with { type: 'json' };
 import externalTocHistory from './data/history-effects-sphinx-external-toc.json' with { type: 'json' };
+import mystNbHistory from './data/history-effects-myst-nb.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -286,6 +287,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(bibtexHistory),
   keyedJson<HistoryEffectsFile>(programOutputHistory),
   keyedJson<HistoryEffectsFile>(externalTocHistory),
+  keyedJson<HistoryEffectsFile>(mystNbHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 /** inFamily's families by root (the union over the effect model and the history packs), read once per root. */

@@ -61,6 +61,7 @@ import pybtexHistory from './packs/history/pybtex.json' with { type: 'json' };
 import bibtexHistory from './packs/history/sphinxcontrib-bibtex.json' with { type: 'json' };
 import programOutputHistory from './packs/history/sphinxcontrib-programoutput.json' with { type: 'json' };
 import externalTocHistory from './packs/history/sphinx-external-toc.json' with { type: 'json' };
+import mystNbHistory from './packs/history/myst-nb.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import pyarrow from './packs/pyarrow.json' with { type: 'json' };
@@ -373,6 +374,7 @@ function packSources(): readonly PackSource[] {
       bibtexHistory,
       programOutputHistory,
       externalTocHistory,
+      mystNbHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -44,6 +44,12 @@ const TOOL_CACHES: Readonly<Record<string, string>> = {
   myst_parser:
     "a Sphinx documentation build cache (the MyST extension's settings sphinx-build pickles with the environment), " +
     'not a model',
+  myst_nb:
+    "a Sphinx documentation build cache (the MyST-NB extension's data sphinx-build pickles with the environment), " +
+    'not a model',
+  sphinx_external_toc:
+    'a Sphinx documentation build cache (the external table of contents sphinx-build pickles with the environment), ' +
+    'not a model',
 };
 
 /** Pack descriptions per top-level package they admit names of (built once, on the first unknown name). */

@@ -193,6 +193,8 @@ describe('a Sphinx build cache named on its own', () => {
   for (const [module, name] of [
     ['sphinx.ext.unreviewed', 'CacheEntry'],
     ['docutils.parsers.rst.states', 'Inliner'],
+    ['myst_nb.core.execute', 'ExecutionResult'],
+    ['sphinx_external_toc.parsing', 'FileFormat'],
   ] as const) {
     it(`${module}.${name}: a documentation build cache, excluded rather than admitted`, async () => {
       const f = (await scanBytes('environment.pickle', rebuilds(module, name))).findings.find(

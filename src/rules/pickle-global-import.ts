@@ -48,6 +48,12 @@ export const pickleGlobalImport: Rule = {
           g.verdict.kind === 'unknown' && g.verdict.policyMayAdmit
             ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0, g.verdict.note !== undefined, streamCache)
             : undefined;
+        // What the file is (a documentation build cache) and a pack review's reason, each when known.
+        const said = [
+          advice?.toolCache !== undefined ? `this file is ${advice.toolCache}` : undefined,
+          g.verdict.kind === 'unknown' ? g.verdict.note : undefined,
+        ].filter((x) => x !== undefined && x !== '');
+        const opening = said.length ? said.join('; ') : 'not in the trusted ML allowlist';
         ctx.report(pickleGlobalImport.meta, {
           stream: streamWhere(fact),
           location: at(fact.location, g.first.offset),
@@ -55,7 +61,7 @@ export const pickleGlobalImport: Rule = {
           evidence: {
             signal: unresolved
               ? describeImport(g.first)
-              : `${describeImport(g.first)}: ${g.verdict.kind === 'unknown' && g.verdict.note ? g.verdict.note : advice?.toolCache !== undefined ? `this file is ${advice.toolCache}` : 'not in the trusted ML allowlist'}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}${advice ? `; ${advice.text}` : ''}`,
+              : `${describeImport(g.first)}: ${opening}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}${advice ? `; ${advice.text}` : ''}`,
             opcode: g.first.opcode,
             offset: g.first.offset,
             ...(unresolved ? {} : { module: g.first.importedModule, name: g.first.importedName }),

@@ -44,6 +44,12 @@ const TOOL_CACHES: Readonly<Record<string, string>> = {
   myst_parser:
     "a Sphinx documentation build cache (the MyST extension's settings sphinx-build pickles with the environment), " +
     'not a model',
+  myst_nb:
+    "a Sphinx documentation build cache (the MyST-NB extension's data sphinx-build pickles with the environment), " +
+    'not a model',
+  sphinx_external_toc:
+    'a Sphinx documentation build cache (the external table of contents sphinx-build pickles with the environment), ' +
+    'not a model',
 };
 
 /** Pack descriptions per top-level package they admit names of (built once, on the first unknown name). */
@@ -73,12 +79,13 @@ function packsByLibrary(): Map<string, string[]> {
 /**
  * Advice for a name outside every pack. `called` is true when the stream calls the name (REDUCE, NEWOBJ, …): the
  * risk of admitting it is then its code running on arguments the file chooses. `packRefused`: a pack's review read
- * the name and refused it (the finding states why); the policy may still admit it.
+ * the name and refused it (the finding states why); the policy may still admit it, except in a documentation build
+ * cache, where the advice is to leave the file out whether a review refused the name or none read it.
  */
 /**
  * The names that make a stream a documentation build cache whatever else it holds: the build environment
  * sphinx-build pickles as environment.pickle, and the document node every pickled doctree is rooted at. A name of
- * another library in such a stream (an extension's data: a bibliography, a table of contents) is said to be in a
+ * another library in such a stream (an extension's data no pack reviews) is said to be in a
  * docs cache too; the stream is still read, and the name still reported.
  */
 const CACHE_ROOTS: Readonly<Record<string, string>> = {
@@ -123,19 +130,20 @@ export function unknownNameAdvice(
         : packs.length
           ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
           : `${library} has no reviewed pack`;
-  const cache =
-    instance > 0 || packRefused ? undefined : Object.hasOwn(TOOL_CACHES, library) ? TOOL_CACHES[library] : streamCache;
+  const cache = instance > 0 ? undefined : Object.hasOwn(TOOL_CACHES, library) ? TOOL_CACHES[library] : streamCache;
   if (cache !== undefined)
     return {
       library,
       packs,
       toolCache: cache,
       text:
-        `the sphinx-docutils pack reviews the classes Sphinx and docutils write into their own caches, and this ` +
-        `name is not among them (a class of a Sphinx extension, or of a release the pack does not cover), so what ` +
-        'rebuilding it does is not read; folder scans skip such caches and list them as skipped; leave the file out ' +
-        'of the release, or out of the scan with `exclude:` in sentinel-policy.yml (or --exclude), rather than ' +
-        'admitting its names',
+        (packRefused
+          ? 'a pack review read this name and does not admit it (the reason above), so rebuilding it is not data'
+          : `the sphinx-docutils pack reviews the classes Sphinx, docutils and the extensions it covers write into ` +
+            `their caches, and this name is not among them (a class of another Sphinx extension, or of a release ` +
+            `the pack does not cover), so what rebuilding it does is not read`) +
+        '; folder scans skip such caches and list them as skipped; leave the file out of the release, or out of ' +
+        'the scan with `exclude:` in sentinel-policy.yml (or --exclude), rather than admitting its names',
     };
   const risk = called
     ? 'any file of that scan may then call it with arguments the file chooses'

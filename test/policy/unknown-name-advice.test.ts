@@ -193,6 +193,8 @@ describe('a Sphinx build cache named on its own', () => {
   for (const [module, name] of [
     ['sphinx.ext.unreviewed', 'CacheEntry'],
     ['docutils.parsers.rst.states', 'Inliner'],
+    ['myst_nb.core.execute', 'ExecutionResult'],
+    ['sphinx_external_toc.parsing', 'FileFormat'],
   ] as const) {
     it(`${module}.${name}: a documentation build cache, excluded rather than admitted`, async () => {
       const f = (await scanBytes('environment.pickle', rebuilds(module, name))).findings.find(
@@ -208,6 +210,63 @@ describe('a Sphinx build cache named on its own', () => {
   }
 });
 
+// A name a pack's review read and refused, in a documentation build cache: the finding keeps the review's reason and
+// says what the file is and how to leave it out (no also_allow line); the same refused name in a stream that is no
+// cache keeps the reason and the plain advice.
+describe('a refused name in a documentation build cache', () => {
+  const holding = (...names: (readonly [string, string])[]): Uint8Array => {
+    const p = new P().proto(4).emptyList().mark();
+    for (const [m, n] of names) p.global(m, n).emptyTuple().newobj();
+    return p.op(0x65).stop().bytes();
+  };
+  const ENV = ['sphinx.environment', 'BuildEnvironment'] as const;
+  const cases: [string, readonly [string, string], Uint8Array, boolean][] = [
+    [
+      'a Sphinx extension class beside the environment',
+      ['sphinxcontrib.programoutput', 'Command'],
+      holding(ENV, ['sphinxcontrib.programoutput', 'Command']),
+      true,
+    ],
+    [
+      'a Sphinx extension class alone',
+      ['sphinxcontrib.programoutput', 'Command'],
+      holding(['sphinxcontrib.programoutput', 'Command']),
+      true,
+    ],
+    [
+      'a refused standard-library name beside the environment',
+      ['functools', 'partial'],
+      holding(ENV, ['functools', 'partial']),
+      true,
+    ],
+    [
+      'a refused standard-library name alone (twin: no cache)',
+      ['functools', 'partial'],
+      holding(['functools', 'partial']),
+      false,
+    ],
+  ];
+  for (const [what, [m, n], bytes, cache] of cases)
+    it(`${m}.${n}, ${what}: ${cache ? 'a documentation build cache, with the review reason' : 'the review reason and the plain advice'}`, async () => {
+      const f = (await scanBytes('environment.pickle', bytes)).findings.find(
+        (x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT' && x.evidence.details?.['canonical'] === `${m}.${n}`,
+      );
+      assert.ok(f, 'the name is reported');
+      assert.equal(f.severity, 'HIGH');
+      assert.match(f.evidence.signal, /not admitted by the [\w-]+ pack/);
+      if (cache) {
+        assert.match(
+          f.evidence.signal,
+          /this file is a Sphinx documentation build cache.*a pack review read this name and does not admit it.*exclude:/,
+        );
+        assert.equal(f.evidence.details?.['alsoAllow'], undefined);
+      } else {
+        assert.doesNotMatch(f.evidence.signal, /documentation build cache/);
+        assert.equal(f.evidence.details?.['toolCache'], undefined);
+      }
+    });
+});
+
 // A stream that holds a documentation build cache's own root (the build environment, or a doctree's document node)
 // says so for the names of other libraries an extension keeps in it (a bibliography, a table of contents); the same
 // names without such a root keep the plain message. Every one of them is still reported.
@@ -218,7 +277,7 @@ describe("names of other libraries in a documentation build cache's stream", () 
     for (const [m, n] of names) p.global(m, n).emptyTuple().newobj();
     return p.op(0x65).stop().bytes();
   };
-  const ENTRY = ['pybtex.database', 'Entry'] as const;
+  const ENTRY = ['bibtexparser.model', 'Entry'] as const;
   const cases: [string, Uint8Array, RegExp | undefined][] = [
     ['beside the build environment', holding(['sphinx.environment', 'BuildEnvironment'], ENTRY), /build environment/],
     ['beside a doctree document node', holding(['docutils.nodes', 'document'], ENTRY), /pickled doctree/],
@@ -230,9 +289,9 @@ describe("names of other libraries in a documentation build cache's stream", () 
     ],
   ];
   for (const [what, bytes, cache] of cases)
-    it(`pybtex.database.Entry ${what}: ${cache ? 'a documentation build cache' : 'the plain message'}`, async () => {
+    it(`bibtexparser.model.Entry ${what}: ${cache ? 'a documentation build cache' : 'the plain message'}`, async () => {
       const f = (await scanBytes('environment.pickle', bytes)).findings.find(
-        (x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT' && x.evidence.details?.['canonical'] === 'pybtex.database.Entry',
+        (x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT' && x.evidence.details?.['canonical'] === 'bibtexparser.model.Entry',
       );
       assert.ok(f, 'the name is reported');
       assert.equal(f.severity, 'HIGH');
@@ -241,7 +300,7 @@ describe("names of other libraries in a documentation build cache's stream", () 
         assert.match(f.evidence.signal, cache);
         assert.doesNotMatch(f.evidence.signal, /trusted ML allowlist/);
       } else {
-        assert.match(f.evidence.signal, /not in the trusted ML allowlist; .*pybtex has no reviewed pack/);
+        assert.match(f.evidence.signal, /not in the trusted ML allowlist; .*bibtexparser has no reviewed pack/);
         assert.equal(f.evidence.details?.['toolCache'], undefined);
       }
     });

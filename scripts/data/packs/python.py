@@ -1,7 +1,9 @@
 """python pack: the standard library's data types and the pickler's own reconstruction helpers (Python 2 spellings
 come through CPython's _compat_pickle mapping, which Sentinel applies before classification)."""
 
+import _ast
 import argparse
+import ast
 import collections
 import datetime
 import decimal
@@ -19,7 +21,7 @@ import dateutil.tz
 PACK = "python"
 TITLE = "Python standard-library data types and the pickler's reconstruction helpers"
 MODULES = ("builtins", "copyreg", "collections", "datetime", "decimal", "fractions", "uuid", "argparse", "types",
-           "io", "pathlib", "re", "enum", "codecs", "_codecs", "typing")
+           "io", "pathlib", "re", "enum", "codecs", "_codecs", "typing", "ast")
 
 
 def versions():
@@ -53,7 +55,17 @@ def objects():
         # dateutil's zones use object's reduce: protocols 0/1 write copyreg._reconstructor(cls, datetime.tzinfo,
         # datetime.tzinfo()), so the stream calls the tzinfo base with no argument.
         ("tzinfo subclass with object's reduce (dateutil zone)", dateutil.tz.tzutc()),
+        # Syntax-tree nodes (sphinxcontrib-bibtex keeps a bibliography's parsed filter expression, an ast.Module, in
+        # a Sphinx build environment): one of every node class CPython's C module _ast defines (Python-ast.c), with
+        # and without fields. The deprecated node names ast.py defines in Python (Num, Str, Index, Suite, ...) are
+        # not among them: their instances are Constant and other C nodes, which is what a pickle names.
+        ("syntax-tree nodes", [ast.parse("x = f(1) + y[2:3]"), ast.parse("a < b", mode="eval")]
+         + [getattr(_ast, n)() for n in sorted(dir(_ast)) if _is_node_class(getattr(_ast, n))]),
     ]
+
+
+def _is_node_class(obj):
+    return isinstance(obj, type) and issubclass(obj, _ast.AST)
 
 
 class _Plain:
@@ -164,7 +176,23 @@ REVIEW = {
     "uuid.*": ("data", "enum member"),
     "enum.*": ("data", "enum"),
     "re.*": ("data", "compiled pattern"),
+    "ast.AST.__new__": ("data", "CPython's generic allocation (PyType_GenericNew): an empty node; arguments unread"),
+    "ast.AST.__init__": (
+        "data",
+        "CPython's Python-ast.c ast_type_init: stores each positional argument under the class's field name of its "
+        "position (PyObject_SetAttr with the generic setter: the instance __dict__; more arguments than fields raise "
+        "TypeError), and each keyword argument under its name; from 3.13 a field no argument gave is set to None or "
+        "an empty list, or a DeprecationWarning is issued. No argument is called, hashed or compared. A node's pickle "
+        "(ast_type_reduce) is a call of its class with () (up to 3.12) or the fields' values in order (3.13 on), then "
+        "a BUILD of the rest of its __dict__; the class has no __setstate__ or __setattr__ of its own, and hashes and "
+        "compares by identity",
+    ),
 }
+# The node classes' older spelling: CPython releases whose C node types are named _ast.<name> pickle them under
+# the _ast module, which every CPython 3 still has (the same C classes that ast re-exports).
+OLD_NAMES = {f"_ast.{n}": (f"ast.{n}", "the C module that defines the syntax-tree node classes, under which "
+                                        "older CPython releases pickle them", "alias")
+             for n in sorted(dir(_ast)) if isinstance(getattr(_ast, n), type) and issubclass(getattr(_ast, n), _ast.AST)}
 NOT_ADMITTED = {
     "copyreg.__newobj__": "a dunder name: the dangerous table flags special attributes, and CPython writes NEWOBJ instead",
     "copyreg.__newobj_ex__": "a dunder name: the dangerous table flags special attributes; CPython writes NEWOBJ_EX",

@@ -32,6 +32,11 @@ import scipyHistory from './data/history-effects-scipy.json' with { type: 'json'
 import docutilsHistory from './data/history-effects-docutils.json' with { type: 'json' };
 import sphinxHistory from './data/history-effects-sphinx.json' with { type: 'json' };
 import mystParserHistory from './data/history-effects-myst-parser.json' with { type: 'json' };
+import pybtexHistory from './data/history-effects-pybtex.json' with { type: 'json' };
+import bibtexHistory from './data/history-effects-sphinxcontrib-bibtex.json' with { type: 'json' };
+import programOutputHistory from './data/history-effects-sphinxcontrib-programoutput.json' with { type: 'json' };
+import externalTocHistory from './data/history-effects-sphinx-external-toc.json' with { type: 'json' };
+import mystNbHistory from './data/history-effects-myst-nb.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -278,6 +283,11 @@ const histories = [
   keyedJson<HistoryEffectsFile>(docutilsHistory),
   keyedJson<HistoryEffectsFile>(sphinxHistory),
   keyedJson<HistoryEffectsFile>(mystParserHistory),
+  keyedJson<HistoryEffectsFile>(pybtexHistory),
+  keyedJson<HistoryEffectsFile>(bibtexHistory),
+  keyedJson<HistoryEffectsFile>(programOutputHistory),
+  keyedJson<HistoryEffectsFile>(externalTocHistory),
+  keyedJson<HistoryEffectsFile>(mystNbHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 /** inFamily's families by root (the union over the effect model and the history packs), read once per root. */

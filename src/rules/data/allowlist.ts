@@ -57,6 +57,11 @@ import pycaretHistory from './packs/history/pycaret.json' with { type: 'json' };
 import docutilsHistory from './packs/history/docutils.json' with { type: 'json' };
 import sphinxHistory from './packs/history/sphinx.json' with { type: 'json' };
 import mystParserHistory from './packs/history/myst-parser.json' with { type: 'json' };
+import pybtexHistory from './packs/history/pybtex.json' with { type: 'json' };
+import bibtexHistory from './packs/history/sphinxcontrib-bibtex.json' with { type: 'json' };
+import programOutputHistory from './packs/history/sphinxcontrib-programoutput.json' with { type: 'json' };
+import externalTocHistory from './packs/history/sphinx-external-toc.json' with { type: 'json' };
+import mystNbHistory from './packs/history/myst-nb.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import pyarrow from './packs/pyarrow.json' with { type: 'json' };
@@ -365,6 +370,11 @@ function packSources(): readonly PackSource[] {
       docutilsHistory,
       sphinxHistory,
       mystParserHistory,
+      pybtexHistory,
+      bibtexHistory,
+      programOutputHistory,
+      externalTocHistory,
+      mystNbHistory,
     ].map(fileSource),
   ];
   return sources;

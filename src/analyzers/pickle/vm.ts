@@ -297,8 +297,12 @@ function opcodeCountsArray(): Uint32Array {
   return new Uint32Array(countSlab!, COUNT_SLOTS * 4 * countSlabUsed++, COUNT_SLOTS);
 }
 /**
- * Instance-dict dunders that are plain metadata (scipy distributions pickle `__doc__`). Others are flagged: the
- * unpickler calls a planted `__setstate__`, copy/pickle call `__reduce_ex__`/`__deepcopy__`, numpy `__array__`.
+ * Instance-dict dunders that are plain metadata (scipy distributions pickle `__doc__`): the attributes
+ * functools.update_wrapper copies onto a wrapper object, and the `__wrapped__` it sets to the wrapped callable
+ * (joblib's MemorizedFunc pickles all of them). Neither the unpickler nor the object's class reads them at load;
+ * inspect.unwrap and inspect.signature follow `__wrapped__` later without calling it, and its value is judged like
+ * any other value of the stream. Others are flagged: the unpickler calls a planted `__setstate__`, copy/pickle call
+ * `__reduce_ex__`/`__deepcopy__`, numpy `__array__`.
  */
 const METADATA_DUNDERS: ReadonlySet<string> = new Set([
   '__doc__',
@@ -306,6 +310,7 @@ const METADATA_DUNDERS: ReadonlySet<string> = new Set([
   '__name__',
   '__qualname__',
   '__annotations__',
+  '__wrapped__',
 ]);
 /** Characters of identifier-like strings kept in the memo after the detail budget (STACK_GLOBAL operands). */
 const MEMO_KEPT_CHARS = 4 * 1024 * 1024;

@@ -32,6 +32,7 @@ import scipyHistory from './data/history-effects-scipy.json' with { type: 'json'
 import docutilsHistory from './data/history-effects-docutils.json' with { type: 'json' };
 import sphinxHistory from './data/history-effects-sphinx.json' with { type: 'json' };
 import mystParserHistory from './data/history-effects-myst-parser.json' with { type: 'json' };
+import langchainHistory from './data/history-effects-langchain.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -233,6 +234,10 @@ interface HistoryEffectsFile {
  *   (translation-proxy.ts: the object calls its stored function on its stored arguments when read as text).
  * - `str-args`: a call (or NEWOBJ) of the class gives it str arguments only, no keywords (Sphinx's path class: the
  *   constructor runs os.fspath on each argument, which calls any other object's __fspath__).
+ * - `pydantic-state`: every BUILD state is the dict pydantic 1's BaseModel.__getstate__ writes (pydantic-state.ts:
+ *   '__dict__' a plain dict of text keys, '__fields_set__' a set of text, '__private_attribute_values__' a plain dict
+ *   of private names), which its __setstate__ stores with object.__setattr__ (a property setter of the stream's name
+ *   would run, and '__class__' would be reassigned).
  */
 export type HistoryCheck =
   | 'items'
@@ -247,7 +252,8 @@ export type HistoryCheck =
   | 'omegaconf-state'
   | 'punkt-state'
   | 'translation-proxy'
-  | 'str-args';
+  | 'str-args'
+  | 'pydantic-state';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -278,6 +284,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(docutilsHistory),
   keyedJson<HistoryEffectsFile>(sphinxHistory),
   keyedJson<HistoryEffectsFile>(mystParserHistory),
+  keyedJson<HistoryEffectsFile>(langchainHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 /** inFamily's families by root (the union over the effect model and the history packs), read once per root. */

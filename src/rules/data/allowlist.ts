@@ -57,6 +57,7 @@ import pycaretHistory from './packs/history/pycaret.json' with { type: 'json' };
 import docutilsHistory from './packs/history/docutils.json' with { type: 'json' };
 import sphinxHistory from './packs/history/sphinx.json' with { type: 'json' };
 import mystParserHistory from './packs/history/myst-parser.json' with { type: 'json' };
+import langchainHistory from './packs/history/langchain.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import pyarrow from './packs/pyarrow.json' with { type: 'json' };
@@ -365,6 +366,7 @@ function packSources(): readonly PackSource[] {
       docutilsHistory,
       sphinxHistory,
       mystParserHistory,
+      langchainHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -58,6 +58,7 @@ import docutilsHistory from './packs/history/docutils.json' with { type: 'json' 
 import sphinxHistory from './packs/history/sphinx.json' with { type: 'json' };
 import mystParserHistory from './packs/history/myst-parser.json' with { type: 'json' };
 import langchainHistory from './packs/history/langchain.json' with { type: 'json' };
+import hdbscanHistory from './packs/history/hdbscan.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import pyarrow from './packs/pyarrow.json' with { type: 'json' };
@@ -367,6 +368,7 @@ function packSources(): readonly PackSource[] {
       sphinxHistory,
       mystParserHistory,
       langchainHistory,
+      hdbscanHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -178,7 +178,7 @@ EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash", "__new__": "new"
 # Verdicts "checked" whose third item names a shape the pickle VM checks on every value that may be of the class
 # (src/analyzers/pickle/callable-effects.ts HistoryCheck): the hook acts on other shapes, which the VM refuses.
 VM_CHECKS = ("items", "frame-state", "new-empty", "catboost-state", "file-resource", "one-build", "empty-state",
-             "array-args", "omegaconf-state", "punkt-state", "translation-proxy", "str-args", "scalar-value")
+             "array-args", "omegaconf-state", "punkt-state", "translation-proxy", "str-args", "scalar-value", "pydantic-state")
 # A reviewed __getattr__/__getattribute__ answers a name the class lacks from the instance's data (pandas' NDFrame:
 # its labels): the VM counts every such lookup as answered by the stream (callable-effects.ts lookupAnsweredBy).
 LOOKUP_HOOKS = ("__getattr__", "__getattribute__")

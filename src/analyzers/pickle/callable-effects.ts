@@ -38,6 +38,8 @@ import programOutputHistory from './data/history-effects-sphinxcontrib-programou
 import externalTocHistory from './data/history-effects-sphinx-external-toc.json' with { type: 'json' };
 import mystNbHistory from './data/history-effects-myst-nb.json' with { type: 'json' };
 
+import langchainHistory from './data/history-effects-langchain.json' with { type: 'json' };
+
 /** One alternative of what a call returns. */
 export type Returns =
   { readonly new: number } | { readonly arg: number } | { readonly fixed: string } | { readonly unknown: true };
@@ -238,6 +240,10 @@ interface HistoryEffectsFile {
  *   (translation-proxy.ts: the object calls its stored function on its stored arguments when read as text).
  * - `str-args`: a call (or NEWOBJ) of the class gives it str arguments only, no keywords (Sphinx's path class: the
  *   constructor runs os.fspath on each argument, which calls any other object's __fspath__).
+ * - `pydantic-state`: every BUILD state is the dict pydantic 1's BaseModel.__getstate__ writes (pydantic-state.ts:
+ *   '__dict__' a plain dict of text keys, '__fields_set__' a set of text, '__private_attribute_values__' a plain dict
+ *   of private names), which its __setstate__ stores with object.__setattr__ (a property setter of the stream's name
+ *   would run, and '__class__' would be reassigned).
  */
 export type HistoryCheck =
   | 'items'
@@ -252,7 +258,8 @@ export type HistoryCheck =
   | 'omegaconf-state'
   | 'punkt-state'
   | 'translation-proxy'
-  | 'str-args';
+  | 'str-args'
+  | 'pydantic-state';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -288,6 +295,8 @@ const histories = [
   keyedJson<HistoryEffectsFile>(programOutputHistory),
   keyedJson<HistoryEffectsFile>(externalTocHistory),
   keyedJson<HistoryEffectsFile>(mystNbHistory),
+
+  keyedJson<HistoryEffectsFile>(langchainHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 /** inFamily's families by root (the union over the effect model and the history packs), read once per root. */

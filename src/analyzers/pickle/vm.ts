@@ -62,6 +62,7 @@ import { bytesioSetstate } from './bytesio-state.js';
 import { fileResourceStateProblem } from './file-resource.js';
 import { isConfigNode, omegaconfStateProblem } from './omegaconf-state.js';
 import { punktStateProblem } from './punkt-state.js';
+import { pydanticStateProblem } from './pydantic-state.js';
 import { isStr, translationProxyArgsProblem, translationProxyStateProblem } from './translation-proxy.js';
 import { enumClasses } from './enum-members.js';
 import { catboostStateProblem } from './catboost-model.js';
@@ -297,8 +298,12 @@ function opcodeCountsArray(): Uint32Array {
   return new Uint32Array(countSlab!, COUNT_SLOTS * 4 * countSlabUsed++, COUNT_SLOTS);
 }
 /**
- * Instance-dict dunders that are plain metadata (scipy distributions pickle `__doc__`). Others are flagged: the
- * unpickler calls a planted `__setstate__`, copy/pickle call `__reduce_ex__`/`__deepcopy__`, numpy `__array__`.
+ * Instance-dict dunders that are plain metadata (scipy distributions pickle `__doc__`): the attributes
+ * functools.update_wrapper copies onto a wrapper object, and the `__wrapped__` it sets to the wrapped callable
+ * (joblib's MemorizedFunc pickles all of them). Neither the unpickler nor the object's class reads them at load;
+ * inspect.unwrap and inspect.signature follow `__wrapped__` later without calling it, and its value is judged like
+ * any other value of the stream. Others are flagged: the unpickler calls a planted `__setstate__`, copy/pickle call
+ * `__reduce_ex__`/`__deepcopy__`, numpy `__array__`.
  */
 const METADATA_DUNDERS: ReadonlySet<string> = new Set([
   '__doc__',
@@ -306,6 +311,7 @@ const METADATA_DUNDERS: ReadonlySet<string> = new Set([
   '__name__',
   '__qualname__',
   '__annotations__',
+  '__wrapped__',
 ]);
 /** Characters of identifier-like strings kept in the memo after the detail budget (STACK_GLOBAL operands). */
 const MEMO_KEPT_CHARS = 4 * 1024 * 1024;
@@ -2962,6 +2968,18 @@ class PickleVm implements ModelContext {
           false,
         );
     }
+    // pydantic 1 models: the state BaseModel.__getstate__ writes (HistoryCheck 'pydantic-state', pydantic-state.ts).
+    const pydantic = classes.names.find((n) => historyChecks(n).includes('pydantic-state'));
+    if (pydantic !== undefined) {
+      const p = pydanticStateProblem(state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${pydantic}: ${p}; pydantic 1's BaseModel.__setstate__ stores the state's fields and private ` +
+            'attributes with object.__setattr__, which runs a data descriptor of the name it is given',
+          false,
+        );
+    }
     // sklearn-crfsuite's FileResource: the state its library writes (HistoryCheck 'file-resource', file-resource.ts).
     for (const name of classes.names) {
       if (!historyChecks(name).includes('file-resource')) continue;
@@ -4640,11 +4658,25 @@ function resultSummary(v: PyVal): PickleRun['result'] {
 const FILE_RESOURCE_CONSUMED: ReadonlySet<string> = new Set(['__FILE_RESOURCE_DATA__']);
 
 /**
+ * pydantic 1's BaseModel.__setstate__ reads these keys of its state and stores their values itself (the state is no
+ * instance dict); what they hold is checked by pydantic-state.ts.
+ */
+const PYDANTIC_CONSUMED: ReadonlySet<string> = new Set([
+  '__dict__',
+  '__fields_set__',
+  '__private_attribute_values__',
+]);
+
+/**
  * State keys every class an instance may be takes out of a BUILD state in its own __setstate__ (never assigned as an
  * attribute), or undefined: only for classes a history pack admits with a state check that reads them.
  */
 function consumedStateKeys(classes: ClassSet): ReadonlySet<string> | undefined {
   if (classes.unknown || classes.names.length === 0) return undefined;
-  for (const name of classes.names) if (!historyChecks(name).includes('file-resource')) return undefined;
-  return FILE_RESOURCE_CONSUMED;
+  for (const [check, keys] of [
+    ['file-resource', FILE_RESOURCE_CONSUMED],
+    ['pydantic-state', PYDANTIC_CONSUMED],
+  ] as const)
+    if (classes.names.every((name) => historyChecks(name).includes(check))) return keys;
+  return undefined;
 }

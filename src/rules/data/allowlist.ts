@@ -62,6 +62,9 @@ import bibtexHistory from './packs/history/sphinxcontrib-bibtex.json' with { typ
 import programOutputHistory from './packs/history/sphinxcontrib-programoutput.json' with { type: 'json' };
 import externalTocHistory from './packs/history/sphinx-external-toc.json' with { type: 'json' };
 import mystNbHistory from './packs/history/myst-nb.json' with { type: 'json' };
+
+import langchainHistory from './packs/history/langchain.json' with { type: 'json' };
+import hdbscanHistory from './packs/history/hdbscan.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import pyarrow from './packs/pyarrow.json' with { type: 'json' };
@@ -375,6 +378,9 @@ function packSources(): readonly PackSource[] {
       programOutputHistory,
       externalTocHistory,
       mystNbHistory,
+
+      langchainHistory,
+      hdbscanHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -222,9 +222,15 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
           .setitem()
           .sbu(container ? '_content' : '_val');
       }
+    } else if (historyChecks(name).includes('pydantic-state')) {
+      // pydantic 1 models (HistoryCheck pydantic-state): the state BaseModel.__getstate__ writes, the payload (or None)
+      // as a field's value.
+      p.emptyDict().sbu('__fields_set__').raw(0x8f).setitem(); // EMPTY_SET
+      p.sbu('__dict__').emptyDict().sbu('page_content');
     } else p.emptyDict().sbu('state');
     payload();
     p.setitem();
+    if (historyChecks(name).includes('pydantic-state')) p.setitem(); // the fields into the state
     // A frame or panel of older pandas: the dict state pandas wrote carries its str _typ (HistoryCheck frame-state).
     if (historyChecks(name).includes('frame-state')) p.sbu('_typ').sbu('panel').setitem();
     p.build();

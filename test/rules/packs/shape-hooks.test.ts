@@ -19,6 +19,7 @@ import { xgboostModelStateProblem } from '../../../src/analyzers/pickle/xgboost-
 import { fileResourceStateProblem } from '../../../src/analyzers/pickle/file-resource.js';
 import { catboostStateProblem } from '../../../src/analyzers/pickle/catboost-model.js';
 import { omegaconfStateProblem } from '../../../src/analyzers/pickle/omegaconf-state.js';
+import { pydanticStateProblem } from '../../../src/analyzers/pickle/pydantic-state.js';
 import {
   translationProxyArgsProblem,
   translationProxyStateProblem,
@@ -162,6 +163,21 @@ describe('shape-checked pack entries are recognised by their hook', () => {
           );
           assert.ok(omegaconfStateProblem(name, dict(['optional'], [COMPUTED])), `${name}: an object as a bool`);
         }
+      } else if (/: pydantic-state(?:;|$)/.test(e.checked!)) {
+        // pydantic 1 models: the VM checks the state BaseModel.__getstate__ writes (pydantic-state.ts).
+        assert.ok(historyChecks(name).includes('pydantic-state'), `${name}: no pydantic-state check`);
+        const fieldsSet: PyVal = { k: K.Set } as PyVal;
+        const fields = dict(['page_content'], ['text']);
+        const ok = dict(['__dict__', '__fields_set__'], [fields, fieldsSet]);
+        assert.equal(pydanticStateProblem(ok), undefined, `${name}: the state pydantic writes`);
+        const priv = (key: string): PyVal =>
+          dict(['__dict__', '__fields_set__', '__private_attribute_values__'], [fields, fieldsSet, dict([key], [1])]);
+        assert.equal(pydanticStateProblem(priv('_lc_kwargs')), undefined, `${name}: a private attribute`);
+        assert.ok(pydanticStateProblem(priv('__class__')), `${name}: '__class__' as a private name`);
+        assert.ok(pydanticStateProblem(priv('page_content')), `${name}: a public name`);
+        assert.ok(pydanticStateProblem(dict(['state'], [1])), `${name}: a key pydantic never writes`);
+        assert.ok(pydanticStateProblem(NONE), `${name}: None`);
+        assert.ok(pydanticStateProblem(dict(['__dict__', '__fields_set__'], [COMPUTED, fieldsSet])), name);
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

@@ -57,6 +57,27 @@ export function baseHooks(base: string): ArgumentHooks | undefined {
   return rec === undefined || (rec.arg.length === 0 && rec.items.length === 0) ? undefined : rec;
 }
 
+/**
+ * Whether a call of `canonical`, in any way the pack admits it, may iterate one of its arguments: the callable
+ * iterates one, or (copyreg._reconstructor, or a class taken as its base) it hands one to a base whose __new__ or
+ * __init__ does.
+ */
+export function iteratesArguments(canonical: string): boolean {
+  let out = anyWay.get(canonical);
+  if (out === undefined) {
+    const rec = Object.hasOwn(data.callables, canonical) ? data.callables[canonical]! : {};
+    const ways = Object.values(rec).flatMap((r) => Object.values(r ?? {}));
+    out =
+      ways.some((h) => iterates(h.arg)) ||
+      iterates(baseHooks(canonical)?.arg ?? []) ||
+      (canonical === RECONSTRUCTOR && Object.values(data.reconstructorBases).some((h) => iterates(h.arg)));
+    anyWay.set(canonical, out);
+  }
+  return out;
+}
+const anyWay = new Map<string, boolean>();
+const RECONSTRUCTOR = 'copyreg._reconstructor';
+
 /** Special methods by which CPython iterates a value (iter(), the old sequence protocol, a length hint). */
 const ITERATION: ReadonlySet<string> = new Set(['__iter__', '__getitem__', '__len__', '__length_hint__']);
 
@@ -67,7 +88,7 @@ export const iterates = (names: readonly string[]): boolean => names.some((n) =>
  * Classes whose iteration the VM models: CPython's own containers (native iteration over the items they hold, which
  * the VM tallies as each call makes them: argument-work.ts `holds`), numpy's ndarray (native iteration over its
  * elements, which its allocation is charged for), and pandas' RangeIndex (a lazy range, whose length the VM charges to
- * every iterating call: argument-work.ts LAZY_ITERATORS).
+ * every call that iterates its arguments: argument-work.ts).
  */
 const MODELLED_ITERATION: ReadonlySet<string> = new Set([
   'builtins.set',

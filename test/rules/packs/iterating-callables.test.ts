@@ -12,6 +12,7 @@ import {
   derivedBases,
   derivedCallables,
   iterates,
+  iteratesArguments,
   type CallWay,
 } from '../../../src/analyzers/pickle/iterating-callables.js';
 
@@ -97,6 +98,13 @@ describe('iterating callables: the python pack against the derived table', () =>
     assert.deepEqual(missing, []);
     const iterating = Object.keys(bases).filter((b) => iterates(baseHooks(b)?.arg ?? []));
     assert.deepEqual(iterating.sort(), [...ITERATING_BASES].sort());
+  });
+  it('the calls charged for the lazy sequences they walk are the derived iterating ones', () => {
+    const names = [...Object.keys(derivedCallables()), 'copyreg._reconstructor'].filter(iteratesArguments);
+    assert.deepEqual(
+      [...new Set(names)].sort(),
+      [...new Set([...ITERATING.map((w) => w.split(' ')[1]!), ...ITERATING_BASES, 'copyreg._reconstructor'])].sort(),
+    );
   });
   it('the hashing builders hash and compare the items, the dict builders take them apart as pairs', () => {
     for (const name of ['builtins.set', 'builtins.frozenset', 'collections.Counter'])

@@ -38,18 +38,20 @@ export function derivedBases(): IteratingFile['reconstructorBases'] {
 
 /** What `canonical` called `way` runs on its positional arguments, by position; undefined when it runs nothing. */
 export function argumentHooks(canonical: string, way: CallWay): ReadonlyMap<number, ArgumentHooks> | undefined {
-  const key = `${way} ${canonical}`;
-  let out = byCall.get(key);
+  const memo = way === 'call' ? byCall : byNew;
+  let out = memo.get(canonical);
   if (out === undefined) {
     const rec = Object.hasOwn(data.callables, canonical) ? data.callables[canonical]![way] : undefined;
     const m = new Map<number, ArgumentHooks>();
     for (const [pos, hooks] of Object.entries(rec ?? {})) m.set(Number(pos), hooks);
     out = m.size > 0 ? m : null;
-    byCall.set(key, out);
+    memo.set(canonical, out);
   }
   return out ?? undefined;
 }
+/** argumentHooks' answers by name (null: none), per way; asked at every call and NEWOBJ. */
 const byCall = new Map<string, ReadonlyMap<number, ArgumentHooks> | null>();
+const byNew = new Map<string, ReadonlyMap<number, ArgumentHooks> | null>();
 
 /** What copyreg._reconstructor(cls, base, state) runs on its state through base.__new__ and base.__init__. */
 export function baseHooks(base: string): ArgumentHooks | undefined {

@@ -8,7 +8,7 @@
 // categories by unchecked codes, a SparseArray yields as many items as its stored length says).
 import table from './data/iterating-callables.json' with { type: 'json' };
 import { instanceClasses } from './instance-class.js';
-import { K, type PyVal } from './values.js';
+import { K, type ObjV, type PyVal } from './values.js';
 
 /** The special methods (and attribute lookups, `.name`) a callable runs on an argument and on the items of a list there. */
 export interface ArgumentHooks {
@@ -141,4 +141,74 @@ export function keptItems(v: PyVal): readonly PyVal[] {
     default:
       return [];
   }
+}
+
+/**
+ * Whether a container the stream spells out holds items the analysis did not keep that may be objects (an unkept
+ * container among its items is iterated by CPython itself).
+ */
+export function itemsLost(v: PyVal): boolean {
+  if (typeof v !== 'object') return false;
+  switch (v.k) {
+    case K.Tuple:
+      return v.more > 0 && v.dropsData !== true;
+    case K.List:
+      return v.items === undefined && v.unkeptObj === true;
+    case K.Set:
+    case K.FrozenSet:
+      return v.unkeptObj === true;
+    default:
+      return false;
+  }
+}
+
+/** Bound of the walk through the objects an object of a modelled class yields (a container of containers). */
+const YIELD_DEPTH = 3;
+
+/**
+ * What iterating `v`, an object whose iteration is modelled (unmodelledIteration undefined), yields that may run code
+ * when the caller hashes or takes it apart: an object ndarray's elements (the item list of its BUILD state), a CPython
+ * container's items (what its constructor was given, and the keys and values SETITEM(S) stored on it). `lost`: some
+ * may not be kept (or the walk's bound was reached).
+ */
+export function yieldedObjects(v: ObjV, depth = 0): { objs: PyVal[]; lost: boolean } {
+  const out = { objs: [] as PyVal[], lost: false };
+  if (depth >= YIELD_DEPTH) return { objs: [], lost: true };
+  const names = instanceClasses(v).names;
+  const take = (x: PyVal): void => {
+    if (typeof x !== 'object') return;
+    if (x.k === K.Obj && unmodelledIteration(x) === undefined) {
+      // A CPython container or array among the items: what it holds is reached the same way.
+      out.objs.push(x);
+      const inner = yieldedObjects(x, depth + 1);
+      out.objs.push(...inner.objs);
+      if (inner.lost) out.lost = true;
+    } else if (x.k === K.Obj || x.k === K.Pers || x.k === K.Unknown) out.objs.push(x);
+    else if (x.k === K.Dict) {
+      for (const k of [...x.keys, ...x.vals]) take(k);
+      if (x.opaque === true || x.n > x.keys.length) out.lost = true;
+    } else {
+      for (const it of keptItems(x)) take(it);
+      if (itemsLost(x)) out.lost = true;
+    }
+  };
+  if (names.includes('numpy.ndarray')) {
+    // numpy's ndarray state (version, shape, dtype, is_fortran, data): an object array's data is the list of elements.
+    for (const st of v.states ?? (v.state !== undefined ? [v.state] : [])) {
+      const data = typeof st === 'object' && st.k === K.Tuple ? st.items[4] : undefined;
+      if (typeof data === 'object' && (data.k === K.List || data.k === K.Tuple)) take(data);
+      else if (typeof data === 'object' && (data.k === K.Obj || data.k === K.Unknown || data.k === K.Pers))
+        out.lost = true;
+    }
+    return out;
+  }
+  // A CPython container: the arguments it was made from (a memo stand-in's are not known) and its stored items.
+  if (v.memoLost === true) out.lost = true;
+  const args = v.args;
+  if (typeof args === 'object' && args.k === K.Tuple) {
+    for (const a of args.items) if (typeof a === 'object' && a.k !== K.Global) take(a);
+    if (args.more > 0) out.lost = true;
+  }
+  if (v.planted !== undefined) take(v.planted);
+  return out;
 }

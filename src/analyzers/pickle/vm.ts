@@ -82,8 +82,10 @@ import {
   argumentHooks,
   baseHooks,
   iterates,
+  itemsLost,
   keptItems,
   unmodelledIteration,
+  yieldedObjects,
   type ArgumentHooks,
   type CallWay,
 } from './iterating-callables.js';
@@ -2216,10 +2218,12 @@ class PickleVm implements ModelContext {
    */
   private argumentRun(callee: string, v: PyVal, hooks: ArgumentHooks, depth: number): void {
     if (typeof v !== 'object') return;
+    let items: readonly PyVal[] = keptItems(v);
+    let lost = itemsLost(v);
     if (v.k === K.Obj || v.k === K.Pers) {
       this.implicitHooks(v, operationHooks(hooks.arg));
       const why = iterates(hooks.arg) ? unmodelledIteration(v) : undefined;
-      if (why !== undefined)
+      if (why !== undefined) {
         this.anomaly(
           'OFF_SHAPE_CALL',
           `${callee} iterates ${why}: CPython runs its class's __iter__/__len__ on the state the stream gave it, ` +
@@ -2227,11 +2231,24 @@ class PickleVm implements ModelContext {
             'libraries write this call with the list, tuple or dict it iterates',
           false,
         );
-      return;
+        return;
+      }
+      if (v.k === K.Pers || !iterates(hooks.arg)) return;
+      // A modelled object (a CPython container, an ndarray) yields the objects it holds.
+      const yielded = yieldedObjects(v);
+      items = yielded.objs;
+      lost = yielded.lost;
     }
     if (depth > 0 || hooks.items.length === 0) return;
     const pairs = iterates(hooks.items);
-    for (const it of keptItems(v)) {
+    if (pairs && lost)
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${callee} takes apart every item of its argument as a (key, value) pair, and some of those items were not ` +
+          "kept by the analysis: an object among them would run its class's __iter__ on the state the stream gave it",
+        false,
+      );
+    for (const it of items) {
       if (typeof it !== 'object') continue;
       if (pairs) {
         this.argumentRun(`${callee} (an item taken apart as a key and value)`, it, { arg: hooks.items, items: [] }, 1);

@@ -16,7 +16,7 @@ const manifest = JSON.parse(readFileSync(new URL('manifest.json', DIR), 'utf8'))
   benign: Record<string, { value: string; loads: string }>;
   hostile: Record<string, { object: string; consumer: string; loads: string }>;
 };
-const ITERATES = /PICKLE-STRUCT: .* iterates (an object|what persistent_load)/;
+const ITERATES = /PICKLE-STRUCT: .* (iterates (an object|what persistent_load)|takes apart every item of its argument)/;
 
 describe('iterating constructors: real pickles of their values pass', () => {
   it('every file is in the manifest', () => {
@@ -80,7 +80,45 @@ const setObject = (p: P): P =>
 /** What persistent_load returns for ('storage',). */
 const persistent = (p: P): P => p.sbu('storage').tuple1().raw(0x51); // BINPERSID
 
+/** A list of `n` [int, Categorical] pairs, then what `last` pushes (APPENDS). */
+const pairsThen =
+  (n: number, last?: (p: P) => P) =>
+  (p: P): P => {
+    p.emptyList().mark();
+    for (let i = 0; i < n; i++) categorical(p.emptyList().mark().int(i)).raw(0x65); // [i, Categorical]
+    if (last) last(p);
+    return p.raw(0x65);
+  };
+/** collections.deque([Categorical]): a CPython container holding an object. */
+const dequeOfCategorical = (p: P): P =>
+  p
+    .stackGlobal('collections', 'deque')
+    .mark()
+    .raw(...categorical(new P().emptyList().mark()).raw(0x65).bytes())
+    .tuple()
+    .reduce();
+
 const CASES: { name: string; data: Uint8Array; reported: boolean }[] = [
+  {
+    name: 'OrderedDict(30 [key, object] pair lists: more than the analysis keeps)',
+    data: callWith('collections', 'OrderedDict', pairsThen(30)),
+    reported: false,
+  },
+  {
+    name: 'OrderedDict(30 pair lists, then a Categorical as an item)',
+    data: callWith('collections', 'OrderedDict', pairsThen(30, categorical)),
+    reported: true,
+  },
+  {
+    name: 'deque(a deque object holding a Categorical, 0): its items are kept',
+    data: callWith('collections', 'deque', dequeOfCategorical, (p) => p.int(0)),
+    reported: false,
+  },
+  {
+    name: 'OrderedDict(a deque object holding a Categorical): the item is taken apart as a pair',
+    data: callWith('collections', 'OrderedDict', dequeOfCategorical),
+    reported: true,
+  },
   { name: 'set(list of ints)', data: callWith('builtins', 'set', ints), reported: false },
   { name: 'set(Categorical)', data: callWith('builtins', 'set', categorical), reported: true },
   { name: 'set(a set object)', data: callWith('builtins', 'set', setObject), reported: false },

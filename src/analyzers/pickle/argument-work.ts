@@ -19,6 +19,7 @@
 import { allocationWork } from './numpy-dtype.js';
 import { REGEX_COMPILE_LIMIT, REGEX_ITEMS_PER_MICROSECOND, regexCompileCost } from './regex-work.js';
 import { COLLISION_PROBE_LIMIT } from './hash-collisions.js';
+import { iteratesArguments } from './iterating-callables.js';
 import { K, madeByName, type LongStrV, type ObjV, type PyVal } from './values.js';
 
 /** Items or bytes a load may materialise beyond what the stream holds before it is reported (64 Mi). */
@@ -55,31 +56,9 @@ export interface ArgumentWork {
   readonly holds: number;
   /** A single computation past its own limit, with the reason. */
   readonly over?: string;
-  /** Items the result yields when iterated without holding them (pandas' RangeIndex): see LAZY_ITERATORS. */
+  /** Items the result yields when iterated without holding them (pandas' RangeIndex): see iteratesArguments. */
   readonly lazy?: number;
 }
-
-/**
- * The admitted callables that iterate their arguments (and keep what they yield): a lazy sequence passed to one of
- * them is walked item by item. pandas' RangeIndex is such a sequence: `_new_Index(RangeIndex, {'start', 'stop',
- * 'step'})` (what pandas writes for every default index) and `RangeIndex.__new__` keep only the three numbers, and
- * pandas passes the index to its managers, which read its length, never iterate it; deque(index, 0) or set(index)
- * walks len(range(start, stop, step)) items (10**18 of them for a 30-byte stop).
- */
-const LAZY_ITERATORS: ReadonlySet<string> = new Set([
-  'builtins.set',
-  'builtins.frozenset',
-  'builtins.list',
-  'builtins.tuple',
-  'builtins.bytes',
-  'builtins.bytearray',
-  'builtins.dict',
-  'collections.deque',
-  'collections.Counter',
-  'collections.OrderedDict',
-  'collections.defaultdict',
-  'copyreg._reconstructor',
-]);
 
 /** pandas' RangeIndex at its locations (pandas.indexes.range before 0.20). */
 const isRangeIndex = (canonical: string): boolean =>
@@ -427,8 +406,12 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
   const values = argValues(args, kwargs);
   let passed = 0;
   for (const v of values) passed = Math.min(passed + heldItems(v), 2 ** 52);
-  // A lazy sequence given to a callable that iterates it: every item it yields is made (and kept).
-  if (canonical !== undefined && LAZY_ITERATORS.has(canonical))
+  // A lazy sequence given to a callable that iterates it (read from CPython: iterating-callables.ts): every item it
+  // yields is made (and kept). pandas' RangeIndex is one: `_new_Index(RangeIndex, {'start', 'stop', 'step'})` (what
+  // pandas writes for every default index) and `RangeIndex.__new__` keep only the three numbers, and pandas passes the
+  // index to its managers, which read its length, never iterate it; deque(index, 0) or set(index) walks
+  // len(range(start, stop, step)) items (10**18 of them for a 30-byte stop).
+  if (canonical !== undefined && iteratesArguments(canonical))
     for (const v of values) passed = Math.min(passed + lazyItems(v), 2 ** 52);
   if (canonical !== undefined && isRangeIndex(canonical))
     return { items: passed, holds: passed, lazy: rangeIndexLength(undefined, values) };

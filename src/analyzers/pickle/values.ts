@@ -135,6 +135,8 @@ export interface ListV {
   objsMore?: true;
   /** An item not kept may answer a method a derived sink calls, or hold values (keepObj's `answers`). */
   objsLost?: true;
+  /** An item not kept is an instance (or a value the analysis lost): a caller that iterates each item runs its code. */
+  unkeptObj?: true;
   /**
    * The keys of the dicts not kept that held only plain data and instances answering no sink method (keepObj,
    * droppableDict): a walk that reads values by one of these keys loses what those dicts held (class-sinks.ts).
@@ -216,6 +218,8 @@ export interface SetV {
   objsMore?: true;
   /** As ListV.objsLost. */
   objsLost?: true;
+  /** As ListV.unkeptObj. */
+  unkeptObj?: true;
   /** As ListV.droppedKeys. */
   droppedKeys?: string[];
   /** As ListV.dropsElements. */
@@ -487,6 +491,7 @@ export function keepObj(c: ListV | SetV, v: PyVal, answers?: Answers): void {
   if (objs.length < KEEP_OBJS) objs.push(v);
   else {
     c.objsMore = true;
+    if (typeof v === 'object' && (v.k === K.Obj || v.k === K.Pers || v.k === K.Unknown)) c.unkeptObj = true;
     // An item not kept is lost to the checks that walk the container, unless it is an instance that answers no
     // method a derived sink calls and holds no items (the caller's `answers`); such an instance is remembered as
     // dropped here, and a later BUILD or SETITEMS on it (or on its state) makes the container's items lost.

@@ -45,6 +45,7 @@ import {
   inFamily,
   labelLookupBy,
   lookupAnsweredBy,
+  operationHooks,
   reviewedClass,
   type ImplicitHook,
 } from './callable-effects.js';
@@ -78,6 +79,17 @@ import {
   type KhashCharge,
 } from './khash-cost.js';
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
+import {
+  argumentHooks,
+  baseHooks,
+  iterates,
+  itemsLost,
+  keptItems,
+  unmodelledIteration,
+  yieldedObjects,
+  type ArgumentHooks,
+  type CallWay,
+} from './iterating-callables.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem, pandasTzTextProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
 import { ARROW_CALLABLES, ARROW_STRING_ARRAYS, arrowCallProblem, PY_BUFFER, type BytesReader } from './arrow-arrays.js';
@@ -2015,6 +2027,7 @@ class PickleVm implements ModelContext {
         this.argShapeChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
         if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
+        if (effective === callee) this.argumentsRun(canonical, 'call', args);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
         if (ARROW_CALLABLES.has(canonical)) this.arrowCall(canonical, effective === callee ? args : undefined, result);
@@ -2040,6 +2053,7 @@ class PickleVm implements ModelContext {
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkNewCodec(this.effectHost, canonical, args, kwargs);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
+        this.argumentsRun(canonical, 'new', args);
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
         this.torchRebuild(canonical, result, args);
@@ -2187,6 +2201,70 @@ class PickleVm implements ModelContext {
   }
 
   /**
+   * An admitted callable runs special methods of its arguments (iterating-callables.ts, read from CPython): each
+   * argument it iterates, sizes, hashes or indexes is checked as the hooks it runs (argumentRun).
+   */
+  private argumentsRun(canonical: string, way: CallWay, args: PyVal): void {
+    const table = argumentHooks(canonical, way);
+    if (table === undefined || typeof args !== 'object' || args.k !== K.Tuple) return;
+    const what = way === 'new' ? `${canonical}.__new__` : canonical;
+    for (const [i, hooks] of table) {
+      const v = args.items[i];
+      if (v !== undefined) this.argumentRun(what, v, hooks, 0);
+    }
+  }
+
+  /**
+   * `callee` runs `hooks.arg` on `v` and `hooks.items` on each item of a container `v` is. On an object, its class's
+   * special methods run on the state the stream gave it: they are checked against their derived sinks as any implicit
+   * hook is (implicitHooks), and an object whose iteration the VM does not model (iterating-callables.ts
+   * unmodelledIteration: its library's __iter__/__len__ on unchecked state, native code or a loop its state sizes) is
+   * reported, since libraries write these constructors with the lists, tuples and dicts they iterate. The items of a
+   * dict builder's argument are iterated as (key, value) pairs, whose keys are hashed.
+   */
+  private argumentRun(callee: string, v: PyVal, hooks: ArgumentHooks, depth: number): void {
+    if (typeof v !== 'object') return;
+    let items: readonly PyVal[] = keptItems(v);
+    let lost = itemsLost(v);
+    if (v.k === K.Obj || v.k === K.Pers) {
+      this.implicitHooks(v, operationHooks(hooks.arg));
+      const why = iterates(hooks.arg) ? unmodelledIteration(v) : undefined;
+      if (why !== undefined) {
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${callee} iterates ${why}: CPython runs its class's __iter__/__len__ on the state the stream gave it, ` +
+            'code the analysis does not model (native code on unchecked indices, a loop its stored length sizes); ' +
+            'libraries write this call with the list, tuple or dict it iterates',
+          false,
+        );
+        return;
+      }
+      if (v.k === K.Pers || !iterates(hooks.arg)) return;
+      // A modelled object (a CPython container, an ndarray) yields the objects it holds.
+      const yielded = yieldedObjects(v);
+      items = yielded.objs;
+      lost = yielded.lost;
+    }
+    if (depth > 0 || hooks.items.length === 0) return;
+    const pairs = iterates(hooks.items);
+    if (pairs && lost)
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${callee} takes apart every item of its argument as a (key, value) pair, and some of those items were not ` +
+          "kept by the analysis: an object among them would run its class's __iter__ on the state the stream gave it",
+        false,
+      );
+    for (const it of items) {
+      if (typeof it !== 'object') continue;
+      if (pairs) {
+        this.argumentRun(`${callee} (an item taken apart as a key and value)`, it, { arg: hooks.items, items: [] }, 1);
+        const key = keptItems(it)[0];
+        if (typeof key === 'object' && key.k === K.Obj) this.implicitHooks(key, ['hash', 'eq']);
+      } else if (it.k === K.Obj || it.k === K.Pers) this.implicitHooks(it, operationHooks(hooks.items));
+    }
+  }
+
+  /**
    * copyreg._reconstructor(cls, base, state) runs base.__new__(cls, state) and, for a base other than object,
    * base.__init__(obj, state): the base's constructor is called with the stream's state (tzfile as the base opens it).
    */
@@ -2217,6 +2295,9 @@ class PickleVm implements ModelContext {
     // dict.__init__(obj, state) fills the new object's items from the state: a dict subclass that answers lookups
     // from its items then answers with them (an unreadable state counts as items not kept).
     const st = items![2];
+    const hooks = baseHooks(canonical);
+    if (hooks !== undefined && st !== undefined)
+      this.argumentRun(`copyreg._reconstructor with base ${canonical} (base.__init__(obj, state))`, st, hooks, 0);
     if (canonical === 'builtins.dict' && st !== undefined && !(typeof st === 'object' && st.k === K.None)) {
       result.planted =
         typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1, dropsCode: true };

@@ -15,9 +15,20 @@ For each release this checks, from the source:
     builtins module under that name on Python 3), keeps values whose `__module__` is 'builtins' and whose type is
     `type`, and yields (name, value);
   - every name the release adds to the table explicitly (subscript assignments and dict literals merged in).
-A name of DATA_TYPES then maps to the builtin type of that name in a release when the release is in that shape and adds
-no entry of that name explicitly. Names of the `types` module (CodeType, FunctionType, MethodType, ModuleType, ...) and
+A name of DATA_TYPES or BASE_TYPES (`object`) then maps to the builtin type of that name in a release when the release
+is in that shape and adds no entry of that name explicitly. Names of the `types` module (CodeType, FunctionType, MethodType, ModuleType, ...) and
 every explicitly added type are never admitted: they build code, functions, modules or file handles.
+
+The releases up to 0.3.5.1 also build the table on Python 2, where `_create_typemap` reads only the `types` module and
+keeps the values whose `__module__` is '__builtin__' (the branch taken when PY3 is false): there a type is written
+under its Python 2 `types` name (`_load_type('ListType')`, `_load_type('ObjectType')`). PY2_TYPES below is the
+assignment block of CPython 2.7's Lib/types.py that binds those names to builtins; a release with that branch, in the
+shape read, maps each of those names whose builtin (named as Python 3's pickle reads a Python 2 builtin's name,
+_compat_pickle.NAME_MAPPING) is a data type or `object`, to that type. A release's table holds only the names of its
+own branches: a Python 2 name is never admitted for a release without the Python 2 branch.
+
+Each lookup (by the module of the releases that define it: dill/dill.py before 0.2.8, dill/_dill.py after) lists the
+names admitted for it, each with the builtin type it returns and the releases whose table holds it.
 
 It also reads, per release, dill's NumPy array rebuild `_create_array(f, args, state, npdict=None)` (CREATE_ARRAY
 below): the releases whose function is that one, statement for statement, are listed under "arrays" by the module
@@ -31,6 +42,7 @@ Writes src/analyzers/pickle/data/dill-types.json (what the pickle VM reads).
 import argparse
 import ast
 import os
+import _compat_pickle
 import subprocess
 import sys
 
@@ -78,7 +90,52 @@ PINS = {
 # what the stream then does with them, as for a GLOBAL of builtins.<name>).
 DATA_TYPES = ("bool", "bytearray", "bytes", "complex", "dict", "float", "frozenset", "int", "list", "range", "set",
               "slice", "str", "tuple")
+# `object`, which the pickle protocols 0 and 1 hand copyreg._reconstructor as the base of an instance whose class does
+# not define its own reduce (dill's save_type writes it as any other type it knows): a GLOBAL of builtins.object gives
+# the same, and is judged as the python pack's entry for it.
+BASE_TYPES = ("object",)
 TABLES = ("_reverse_typemap", "_incedental_reverse_typemap")
+# CPython 2.7, Lib/types.py (tag v2.7.18): the names it binds to builtins, as that file reads (the names it binds to
+# the types of functions, code, classes, modules, frames, ... are computed, never a bare builtin, and are left out).
+PY2_TYPES = """
+NoneType = type(None)
+TypeType = type
+ObjectType = object
+IntType = int
+LongType = long
+FloatType = float
+BooleanType = bool
+try:
+    ComplexType = complex
+except NameError:
+    pass
+StringType = str
+try:
+    UnicodeType = unicode
+    StringTypes = (StringType, UnicodeType)
+except NameError:
+    StringTypes = (StringType,)
+BufferType = buffer
+TupleType = tuple
+ListType = list
+DictType = DictionaryType = dict
+FileType = file
+XRangeType = xrange
+SliceType = slice
+EllipsisType = type(Ellipsis)
+"""
+
+
+def python2_types():
+    """{Python 2 `types` name: Python 3 builtin} for the names PY2_TYPES binds to a builtin that is a data type or a
+    base type, the builtin named as Python 3's pickle reads a Python 2 builtin's name."""
+    out = {}
+    for n in ast.walk(ast.parse(PY2_TYPES)):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name):
+            module, name = _compat_pickle.NAME_MAPPING.get(("__builtin__", n.value.id), ("builtins", n.value.id))
+            if module == "builtins" and name in DATA_TYPES + BASE_TYPES:
+                out.update((t.id, name) for t in n.targets if isinstance(t, ast.Name))
+    return out
 
 
 def show(mirror, commit, path):
@@ -127,6 +184,21 @@ def create_typemap_shape(tree, fn):
         return (f"_create_typemap not in the shape read (reads builtins {reads}, keeps builtins types {keeps}, "
                 f"yields (name, type) {bool(order)}, _reverse_typemap = dict(_create_typemap()) {assigned})")
     return None
+
+
+def python2_branch(fn):
+    """The Python 2 branch of `_create_typemap`: an `if PY3: ... else: ...` whose else branch reads
+    `types.__dict__` and keeps '__builtin__' (`d = types.__dict__.iteritems()`, `builtin = '__builtin__'`), the loop
+    testing `__module__ == builtin`."""
+    branch = next((n for n in fn.body if isinstance(n, ast.If) and isinstance(n.test, ast.Name)
+                   and n.test.id in ("PY3", "PYTHON3")), None)
+    if branch is None or len(branch.orelse) != 2:
+        return False
+    want = ("d = types.__dict__.iteritems()", "builtin = '__builtin__'")
+    got = tuple(ast.unparse(st) for st in branch.orelse)
+    loop = next((n for n in fn.body if isinstance(n, ast.For)), None)
+    tests = loop is not None and "getattr(value, '__module__', None) == builtin" in ast.unparse(loop)
+    return got == want and tests
 
 
 def explicit_names(tree):
@@ -181,7 +253,8 @@ def main():
     ap.add_argument("--mirror", default="/work/.mirror")
     args = ap.parse_args()
     mirror = os.path.join(args.mirror, REPO.replace("/", "+"), "repo")
-    read, homes, arrays = {}, {}, {}
+    read, homes, arrays, names = {}, {}, {}, {}
+    py2 = python2_types()
     for tag in sorted(PINS, key=version_key):
         commit = PINS[tag]
         row = {"commit": commit}
@@ -201,7 +274,11 @@ def main():
         else:
             why = create_typemap_shape(tree, function(tree, "_create_typemap"))
         extra = explicit_names(tree)
-        clash = sorted(n for n in DATA_TYPES if n in extra) + sorted(n for n in extra if n.startswith("<"))
+        admitted = {n: n for n in DATA_TYPES + BASE_TYPES}
+        if why is None and python2_branch(function(tree, "_create_typemap")):
+            admitted.update(py2)
+            row["python2"] = "the Python 2 branch reads types.__dict__, keeping '__builtin__' types"
+        clash = sorted(n for n in admitted if n in extra) + sorted(n for n in extra if n.startswith("<"))
         if why is None and clash:
             why = f"the table is given entries read as data types or not read: {', '.join(clash)}"
         row["read"] = why if why is not None else "_load_type returns the builtin type of each data type's name"
@@ -216,6 +293,8 @@ def main():
             row["create_array"] = "_create_array not in the shape read"
         if why is None:
             homes.setdefault(f"{module}._load_type", []).append(tag)
+            for name, builtin in admitted.items():
+                names.setdefault(f"{module}._load_type", {}).setdefault(name, (builtin, []))[1].append(tag)
         read[tag] = row
 
     def span(tags):
@@ -225,8 +304,9 @@ def main():
     write_json(OUT, {
         "generated_by": "scripts/data/derive-dill-types.py",
         "repository": REPO,
-        "names": list(DATA_TYPES),
-        "lookups": {name: {"versions": span(tags), "count": len(tags)} for name, tags in sorted(homes.items())},
+        "lookups": {name: {"versions": span(tags), "count": len(tags),
+                           "types": {n: {"type": t, "versions": span(ts)} for n, (t, ts) in sorted(names[name].items())}}
+                    for name, tags in sorted(homes.items())},
         "arrays": {name: {"versions": span(tags), "count": len(tags)} for name, tags in sorted(arrays.items())},
         "read": read,
     })

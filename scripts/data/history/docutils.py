@@ -14,15 +14,21 @@ SAVED_BASES = ("docutils.nodes.Node",)
 SAVED_WHAT = "a document-tree node a Sphinx build cache pickles through its __dict__"
 HELD = {
     "docutils.frontend.Values": "a doctree's settings (an optparse.Values subclass pickled through its __dict__)",
+    "docutils.nodes.reprunicode": "a str subclass of older releases that Sphinx caches hold as a title's or a caption's "
+                                  "text (NEWOBJ with its value)",
 }
 EXTRA_NAMES = {}
 # Releases up to 0.15 are Python 2 code that setup.py converts with 2to3 at install time: read as converted.
 TWO_TO_THREE = True
 EXTERNAL_BASES = {
-    "builtins.str": {"why": "C str: no rebuild hook (its __new__ takes the value)", "hooks": {}},
-    # 0.16's `reprunicode` derives from the name unicode, which 0.16 binds to str under Python 3.
-    "builtins.unicode": {"why": "str under Python 3 (docutils 0.16 binds unicode = str): no rebuild hook",
-                         "hooks": {}},
+    # str.__new__(cls, value) (a subclass without a __new__ of its own: reprunicode) returns the value's text: str()
+    # of any other object would run its __str__, so a subclass is admitted with one plain value (the VM checks it).
+    "builtins.str": {"why": "C str: __new__ takes the text of its value (a str or number as docutils writes it)",
+                     "hooks": {"__new__": "ext-str-new"}, "checked": {"__new__": "scalar-value"}},
+    # reprunicode derives from the name unicode: the unicode type on Python 2, which releases up to 0.18 bind to str
+    # under Python 3 (2to3 reads it as str).
+    "builtins.unicode": {"why": "str under Python 3 (docutils binds unicode = str): __new__ takes the text of its value",
+                         "hooks": {"__new__": "ext-str-new"}, "checked": {"__new__": "scalar-value"}},
     # CPython's optparse.Values (Lib/optparse.py): __init__ from a defaults dict, __eq__ against a Values or a dict,
     # which sets __hash__ to None (never a dict key or set member while loading); no __setstate__, __setattr__ or
     # __getattr__, so a pickled instance is NEWOBJ plus a BUILD of its __dict__.

@@ -21,6 +21,12 @@ HELD = {
     "gensim.models.ensemblelda.Topic": "one topic of an EnsembleLda's clustering result",
     "gensim.models.ensemblelda.Cluster": "one cluster of an EnsembleLda's clustering result",
     "gensim.models.ensemblelda.CBDBSCAN": "the clustering model an EnsembleLda holds",
+    # FakeDict (every release since 0.11): num_terms stored by __init__; no __setstate__, __reduce__, __setattr__,
+    # __getattr__, __eq__ or __hash__, so BUILD updates its __dict__ and nothing of it runs while loading. Its other
+    # methods (__getitem__/get/__contains__ compare an int with num_terms and return str(val); keys() returns
+    # [num_terms - 1]; __len__ returns num_terms; iteritems yields num_terms pairs) run only when the model is used.
+    "gensim.utils.FakeDict": "the id2word an LdaModel/LdaMulticore/LsiModel holds when trained without a dictionary "
+                             "(maps each id < num_terms to str(id))",
     # Not held by a model: the unit of a Doc2Vec training corpus, which users save with pickle.dump.
     "gensim.models.doc2vec.TaggedDocument": "one document of a Doc2Vec training corpus (words and tags), as "
                                            "pickle.dump saves a corpus",

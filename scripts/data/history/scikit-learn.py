@@ -64,6 +64,13 @@ HELD = {
     # 1.5 - 1.6 (force_int_remainder_cols=True, the default): the remainder's column indices in transformers_.
     "sklearn.compose._column_transformer._RemainderColsList": (
         "the list of remainder column indices a fitted ColumnTransformer of 1.5 - 1.6 holds (transformers_[-1][-1])"),
+    # A search's grid_scores_ (sklearn.grid_search until its removal in 0.20; model_selection's searches of 0.18 -
+    # 0.19 keep it as a deprecated attribute, and model_selection._search defines the class until 0.20.4): one
+    # (parameters, mean_validation_score, cv_validation_scores) per
+    # candidate, a namedtuple subclass with __slots__ = () and only __repr__ of its own, pickled as NEWOBJ of the class
+    # with the three values (protocol 2+).
+    "sklearn.grid_search._CVScoreTuple": "one candidate's scores in a search's grid_scores_",
+    "sklearn.model_selection._search._CVScoreTuple": "one candidate's scores in a model_selection search's grid_scores_",
 }
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
@@ -73,6 +80,13 @@ EXTERNAL_BASES = {
     "abc.ABCMeta": {"why": "six.with_metaclass(ABCMeta) with no base: object under the ABCMeta metaclass, no rebuild "
                            "hook", "hooks": {}},
     "builtins.dict": {"why": "C dict: SETITEMS stores keys and values", "hooks": {}},
+    # class C(namedtuple("C", "a b")): the class collections.namedtuple generates (CPython's
+    # Lib/collections/__init__.py) is a tuple subclass with __slots__ = () whose __new__ is tuple.__new__(cls, (the
+    # field arguments)), exactly as many as it has fields (else TypeError); no __init__, __setstate__, __setattr__,
+    # __getattr__ or __del__; __eq__/__hash__ are tuple's (over the items). Pickled as NEWOBJ of the class with the
+    # field values (its __getnewargs__ returns tuple(self)).
+    "collections.namedtuple()": {"why": "a namedtuple class: __new__ builds a tuple of its field arguments",
+                                 "hooks": {"__new__": "ext-namedtuple-new"}},
     # CPython's collections.UserList (read in Lib/collections/__init__.py of 3.11): no __new__, __setstate__,
     # __setattr__, __getattr__, __del__ or __reduce__ of its own, so a pickled instance is copyreg's NEWOBJ of the class
     # and a BUILD of its __dict__ (the list in `data`; no list items, as it is no list subclass). __eq__ without

@@ -199,11 +199,11 @@ const importCall: CallModel = (ctx, canonical, _callee, args) => {
 };
 
 /**
- * dill's `_load_type(<name of a builtin data type>)`: the builtin type itself, as a GLOBAL of builtins.<name> gives it
+ * dill's `_load_type(<name of a builtin data type or object>)`: the builtin type itself, as a GLOBAL of builtins.<name> gives it
  * (dill-types.ts); any other argument keeps the generic result.
  */
 const dillLoadType: CallModel = (ctx, canonical, _callee, args) => {
-  const name = dillDataType(args);
+  const name = dillDataType(canonical, args);
   return name === undefined ? undefined : ctx.derive('builtins', name, canonical);
 };
 

@@ -176,7 +176,7 @@ const REASON_LOAD_FROM_BYTES =
   'torch.load runs is what those bytes hold, judged by their own scan; every use of it in this stream has that shape';
 
 const REASON_DILL_TYPE =
-  "dill's type lookup: _load_type(<the name of a builtin data type>), as dill's save_type writes a builtin type " +
+  "dill's type lookup: _load_type(<the name of a builtin data type or object>), as dill's save_type writes a builtin type " +
   '(returns _reverse_typemap[name], that builtin type, judged from then on as builtins.<name>); every use of it in ' +
   'this stream is such a call';
 
@@ -553,7 +553,7 @@ export class VettedUses {
         kind === 'REDUCE' &&
         imp.derivedVia === undefined &&
         imp.unresolved === undefined &&
-        dillDataType(args) !== undefined
+        dillDataType(imp.canonical, args) !== undefined
       ) {
         this.consume(imp);
         this.vettedCalls.add(call);

@@ -1,8 +1,11 @@
 // dill's type lookup: with dill imported, pickle and joblib write a builtin type as <dill module>._load_type(<name>),
 // which returns the builtin type of that name and does nothing else. Files dill and joblib wrote pass (fixtures:
 // scripts/fixtures/dill-types.py), with the type judged as builtins.<name> from then on (an XGBoost Booster's handle
-// spelled bytearray(<bytes>) that way is a byte buffer the Booster check reads); every other use of _load_type, and
-// every other name of dill, is judged as before.
+// spelled bytearray(<bytes>) that way is a byte buffer the Booster check reads). The releases before 0.2.8 define it
+// in dill.dill, and on Python 2 the table holds the `types` module's names (ListType, ObjectType, ...): those pass for
+// the lookups of the releases that hold them (fixtures by dill 0.2.7.1 and 0.3.6: scripts/fixtures/dill-old-names.py;
+// Python 2's spelling by the builder). Every other name (of code, classes, files; of no release's table), a lookup in
+// a module that never defined it, and every other name of dill is judged as before.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -58,7 +61,89 @@ function booster(buf: Uint8Array, name = 'bytearray'): Uint8Array {
     .bytes();
 }
 
+/** Python 2's spelling (protocol 0): GLOBAL <module>._load_type, a STRING name, TUPLE1, REDUCE. */
+function py2Lookup(p: P, name: string, module = 'dill.dill'): P {
+  return p.global(module, '_load_type').str(name).tuple1().reduce();
+}
+
+/**
+ * copy_reg._reconstructor(LogisticRegression, <base>, None) as protocol 0 writes an instance whose class has no reduce
+ * of its own, then BUILD of {'C': <value>}.
+ */
+function rebuiltOn(base: (p: P) => P, value: (p: P) => P = (q) => q.sbu('l2')): Uint8Array {
+  const p = new P()
+    .global('copy_reg', '_reconstructor')
+    .mark()
+    .global('sklearn.linear_model._logistic', 'LogisticRegression');
+  return value(base(p).none().tuple().reduce().emptyDict().sbu('penalty')).setitem().build().stop().bytes();
+}
+
 const CASES: readonly Case[] = [
+  {
+    what: "dill < 0.2.8 on Python 2: defaultdict(<ListType>) (dill.dill, the types module's name)",
+    bytes: py2Lookup(new P().global('collections', 'defaultdict'), 'ListType').tuple1().reduce().stop().bytes(),
+  },
+  {
+    what: "dill < 0.2.8 on Python 2: an estimator rebuilt on <ObjectType> (copy_reg._reconstructor's base)",
+    bytes: rebuiltOn((p) => py2Lookup(p, 'ObjectType')),
+  },
+  {
+    what: 'dill 0.2.8 - 0.3.5 on Python 2 (dill._dill): UnicodeType, DictType, LongType, XRangeType',
+    bytes: py2Lookup(
+      py2Lookup(
+        py2Lookup(py2Lookup(new P().mark(), 'UnicodeType', 'dill._dill'), 'DictType', 'dill._dill'),
+        'LongType',
+        'dill._dill',
+      ),
+      'XRangeType',
+      'dill._dill',
+    )
+      .tuple()
+      .stop()
+      .bytes(),
+  },
+  {
+    what: 'dill on Python 3: an estimator rebuilt on <object> (dill._dill)',
+    bytes: rebuiltOn((p) => lookup(p, (q) => q.sbu('object'))),
+  },
+  {
+    what: 'an estimator rebuilt on <ObjectType> whose state plants a callable',
+    bytes: rebuiltOn(
+      (p) => py2Lookup(p, 'ObjectType'),
+      (q) => q.global('os', 'system'),
+    ),
+    blocks: ['PICKLE-EXEC', 'os.system'],
+  },
+  {
+    what: "Python 2's FunctionType (dill.dill)",
+    bytes: py2Lookup(new P(), 'FunctionType').stop().bytes(),
+    blocks: ['PICKLE-EXEC', '_load_type'],
+  },
+  {
+    what: "Python 2's TypeType (it builds classes)",
+    bytes: py2Lookup(new P(), 'TypeType').stop().bytes(),
+    blocks: ['PICKLE-EXEC', '_load_type'],
+  },
+  {
+    what: "Python 2's FileType (an entry dill adds: a file handle)",
+    bytes: py2Lookup(new P(), 'FileType').stop().bytes(),
+    blocks: ['PICKLE-EXEC', '_load_type'],
+  },
+  {
+    what: "Python 2's StringTypes (a tuple of types, in no release's table)",
+    bytes: py2Lookup(new P(), 'StringTypes').stop().bytes(),
+    blocks: ['PICKLE-EXEC', '_load_type'],
+  },
+  {
+    what: 'ListType looked up in a module of dill that never defined _load_type (dill.objtypes)',
+    bytes: py2Lookup(new P(), 'ListType', 'dill.objtypes').stop().bytes(),
+    blocks: ['PICKLE-EXEC', 'dill.objtypes._load_type'],
+  },
+  {
+    what: 'a name of dill._dill under dill.dill, which no release defined there (_create_namedtuple)',
+    bytes: new P().global('dill.dill', '_create_namedtuple').str('P').tuple1().reduce().stop().bytes(),
+    blocks: ['PICKLE-EXEC', '_create_namedtuple'],
+  },
   {
     what: 'a bytearray of bytes',
     bytes: lookup(new P().proto(4), (q) => q.sbu('bytearray'))
@@ -160,7 +245,18 @@ const CASES: readonly Case[] = [
   },
 ];
 
+const OLD = new URL('../../fixtures/dill-old-names/', import.meta.url).pathname;
+
 describe("dill's type lookup _load_type(<name>)", () => {
+  for (const f of ['dill-0.2.7.1-defaultdict.pkl', 'dill-0.2.7.1-logistic.pkl', 'dill-0.3.6-logistic.pkl']) {
+    it(`passes: ${f}, written by that release of dill at protocol 0`, async () => {
+      const r = await scan(f, readFileSync(OLD + f));
+      assert.deepEqual(r.blocking, [], r.why);
+      assert.deepEqual(r.safety, ['LIKELY_SAFE']);
+      const module = f.startsWith('dill-0.2') ? 'dill.dill' : 'dill._dill';
+      assert.ok(r.admitted.includes(`${module}._load_type (python)`), r.admitted.join(', '));
+    });
+  }
   for (const f of ['xgboost-classifier.joblib', 'bytearray.joblib', 'types.pkl']) {
     it(`passes: ${f}, written with dill imported`, async () => {
       const r = await scan(f, readFileSync(DIR + f));

@@ -4742,11 +4742,7 @@ const FILE_RESOURCE_CONSUMED: ReadonlySet<string> = new Set(['__FILE_RESOURCE_DA
  * pydantic 1's BaseModel.__setstate__ reads these keys of its state and stores their values itself (the state is no
  * instance dict); what they hold is checked by pydantic-state.ts.
  */
-const PYDANTIC_CONSUMED: ReadonlySet<string> = new Set([
-  '__dict__',
-  '__fields_set__',
-  '__private_attribute_values__',
-]);
+const PYDANTIC_CONSUMED: ReadonlySet<string> = new Set(['__dict__', '__fields_set__', '__private_attribute_values__']);
 
 /**
  * State keys every class an instance may be takes out of a BUILD state in its own __setstate__ (never assigned as an

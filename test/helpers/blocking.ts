@@ -8,3 +8,19 @@ export async function blocking(name: string, bytes: Uint8Array): Promise<string[
   const r = await scanBytes(name, bytes);
   return r.findings.filter((f) => BLOCKING.has(f.severity)).map((f) => `${f.ruleId}: ${f.evidence.signal}`);
 }
+
+/**
+ * A scan's gate verdict for the case tables of real output and twins: the blocking findings as "<rule>: <signal>"
+ * lines, whether every pickle stream it read is LIKELY_SAFE, and every finding as one text for assertion messages.
+ */
+export async function gateVerdict(
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ blocking: string[]; safe: boolean; why: string }> {
+  const r = await scanBytes(name, bytes);
+  return {
+    blocking: r.findings.filter((f) => BLOCKING.has(f.severity)).map((f) => `${f.ruleId}: ${f.evidence.signal}`),
+    safe: r.pickles.every((p) => p.safety === 'LIKELY_SAFE'),
+    why: r.findings.map((f) => `${f.severity} ${f.ruleId} ${f.evidence.signal.slice(0, 400)}`).join('\n'),
+  };
+}

@@ -9,14 +9,13 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../src/scan/engine.js';
+import { gateVerdict } from '../../helpers/blocking.js';
 
 const ROOT = new URL('../../fixtures/dill-arrays-past-budget/', import.meta.url).pathname;
 interface Manifest {
   dill: string;
   files: { file: string; expect: 'pass' | 'block'; what: string; load: string; padding: number }[];
 }
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
 for (const dir of readdirSync(ROOT).sort()) {
   const manifest = JSON.parse(readFileSync(join(ROOT, dir, 'manifest.json'), 'utf8')) as Manifest;
@@ -30,18 +29,16 @@ for (const dir of readdirSync(ROOT).sort()) {
     });
     for (const f of manifest.files) {
       it(`${f.expect}: ${f.file} (${f.what})`, async () => {
-        const r = await scanBytes(f.file, readFileSync(join(ROOT, dir, f.file)));
-        const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 240)}`).join('\n');
-        const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+        const v = await gateVerdict(f.file, readFileSync(join(ROOT, dir, f.file)));
         if (f.expect === 'pass') {
-          assert.deepEqual(blocking, [], why);
-          for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+          assert.deepEqual(v.blocking, [], v.why);
+          assert.ok(v.safe, v.why);
           return;
         }
         const name = f.file.startsWith('hash-') ? 'builtins.hash' : '_create_array';
         assert.ok(
-          blocking.some((x) => x.evidence.signal.includes(name)),
-          why,
+          v.blocking.some((x) => x.includes(name)),
+          v.why,
         );
       });
     }

@@ -4,44 +4,15 @@
 // Cython distance metrics, not reviewed) and the payload twins are blocked. The case table below rebuilds the same
 // classes with the opcode builder: planted calls, references and calls of the class are blocked.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes, scanPaths } from '../../../src/scan/engine.js';
+import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
+import { releasedOutputTable } from '../../helpers/released-output.js';
 
 const ROOT = new URL('../../fixtures/hdbscan-real/', import.meta.url).pathname;
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
-interface Row {
-  readonly file: string;
-  readonly hdbscan: string;
-  readonly expect: 'benign' | 'blocked';
-  readonly what: string;
-}
-const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { files: Row[] };
 
-describe('hdbscan: real output of released versions', () => {
-  it('holds two versions, each with benign files and hostile twins', () => {
-    const benign = new Set(manifest.files.filter((f) => f.expect === 'benign').map((f) => f.hdbscan));
-    assert.ok(benign.size >= 2, [...benign].join(', '));
-    for (const v of benign)
-      assert.ok(
-        manifest.files.some((f) => f.hdbscan === v && f.expect === 'blocked'),
-        v,
-      );
-  });
-  for (const f of manifest.files) {
-    it(`${f.expect}: ${f.file} (hdbscan ${f.hdbscan}, ${f.what})`, async () => {
-      const r = await scanPaths([join(ROOT, f.file)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      assert.equal(
-        blocking.length > 0,
-        f.expect === 'blocked',
-        JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])),
-      );
-    });
-  }
-});
+releasedOutputTable('hdbscan', ROOT, 'hdbscan');
 
 describe('hdbscan clusterers: case table', () => {
   const CLASSES: [string, string, string][] = [

@@ -5,49 +5,14 @@
 // stream is reported. The real files (scripts/fixtures/joblib-memory.py) are Debian's joblib 1.2.0 and source trees of
 // joblib 1.5.3 and 0.11, each with hostile twins; the case tables below rebuild the same shapes with the opcode builder.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes, scanPaths } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
+import { blocking } from '../../helpers/blocking.js';
+import { releasedOutputTable } from '../../helpers/released-output.js';
 
 const ROOT = new URL('../../fixtures/joblib-memory/', import.meta.url).pathname;
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
-interface Row {
-  readonly file: string;
-  readonly joblib: string;
-  readonly expect: 'benign' | 'blocked';
-  readonly what: string;
-}
-const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { files: Row[] };
 
-async function blockingOf(name: string, bytes: Uint8Array): Promise<string[]> {
-  const r = await scanBytes(name, bytes);
-  return r.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => `${x.ruleId}: ${x.evidence.signal}`);
-}
-
-describe('joblib caching objects: real output of released versions', () => {
-  it('holds two versions that write the __dict__ form, each with benign files and hostile twins', () => {
-    const benign = new Set(manifest.files.filter((f) => f.expect === 'benign').map((f) => f.joblib));
-    assert.ok(benign.size >= 2, [...benign].join(', '));
-    for (const v of benign)
-      assert.ok(
-        manifest.files.some((f) => f.joblib === v && f.expect === 'blocked'),
-        v,
-      );
-  });
-  for (const f of manifest.files) {
-    it(`${f.expect}: ${f.file} (joblib ${f.joblib}, ${f.what})`, async () => {
-      const r = await scanPaths([join(ROOT, f.file)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      assert.equal(
-        blocking.length > 0,
-        f.expect === 'blocked',
-        JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])),
-      );
-    });
-  }
-});
+releasedOutputTable('joblib', ROOT, 'joblib');
 
 const CLASSES: [string, string, string][] = [
   ['joblib.memory', 'Memory', 'location'],
@@ -83,7 +48,7 @@ describe('joblib caching objects: case table', () => {
       // constructor on the stream's path, and is reported.
       const blocked = twin !== 'plain' && twin !== 'hostile-path';
       it(`${module}.${name}, ${twin}: ${blocked ? 'blocked' : 'passes'}`, async () => {
-        const found = await blockingOf('cache.pkl', write(module, name, key, twin));
+        const found = await blocking('cache.pkl', write(module, name, key, twin));
         assert.equal(found.length > 0, blocked, found.join('\n'));
         if (twin === 'called')
           assert.ok(
@@ -121,7 +86,7 @@ describe('wrapper attributes in a MemorizedFunc state', () => {
   ];
   for (const [key, value, blocked] of cases) {
     it(`${key} = ${value}: ${blocked ? 'blocked' : 'passes'}`, async () => {
-      const found = await blockingOf('memorized.pkl', memorized(key, value));
+      const found = await blocking('memorized.pkl', memorized(key, value));
       assert.equal(found.length > 0, blocked, found.join('\n'));
     });
   }

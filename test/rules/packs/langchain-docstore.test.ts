@@ -5,49 +5,14 @@
 // object.__setattr__: the pack admits it with the state pydantic writes only (pydantic-state.ts), checked below on
 // states built with the opcode builder.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes, scanPaths } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
+import { blocking } from '../../helpers/blocking.js';
+import { releasedOutputTable } from '../../helpers/released-output.js';
 
 const ROOT = new URL('../../fixtures/langchain-docstore/', import.meta.url).pathname;
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
-interface Row {
-  readonly file: string;
-  readonly langchain: string;
-  readonly expect: 'benign' | 'blocked';
-  readonly what: string;
-}
-const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { files: Row[] };
 
-async function blockingOf(bytes: Uint8Array): Promise<string[]> {
-  const r = await scanBytes('index.pkl', bytes);
-  return r.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => `${x.ruleId}: ${x.evidence.signal}`);
-}
-
-describe('LangChain docstores: real output of released versions', () => {
-  it('holds at least two versions, each with a benign index.pkl and hostile twins', () => {
-    const benign = new Set(manifest.files.filter((f) => f.expect === 'benign').map((f) => f.langchain));
-    assert.ok(benign.size >= 2, [...benign].join(', '));
-    for (const v of benign)
-      assert.ok(
-        manifest.files.some((f) => f.langchain === v && f.expect === 'blocked'),
-        v,
-      );
-  });
-  for (const f of manifest.files) {
-    it(`${f.expect}: ${f.file} (LangChain ${f.langchain}, ${f.what})`, async () => {
-      const r = await scanPaths([join(ROOT, f.file)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      assert.equal(
-        blocking.length > 0,
-        f.expect === 'blocked',
-        JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])),
-      );
-    });
-  }
-});
+releasedOutputTable('LangChain', ROOT, 'langchain');
 
 type Fields = 'plain' | 'special' | 'payload' | 'not-dict';
 type FieldsSet = 'set' | 'set-call' | 'set-of-object' | 'list' | 'missing';
@@ -124,7 +89,7 @@ describe('LangChain Documents: the state pydantic 1 writes', () => {
   for (const module of ['langchain.schema', 'langchain.docstore.document']) {
     for (const [what, c, blocked] of cases) {
       it(`${module}.Document, ${what}: ${blocked ? 'blocked' : 'passes'}`, async () => {
-        const found = await blockingOf(documentPickle(module, c));
+        const found = await blocking('index.pkl', documentPickle(module, c));
         assert.equal(found.length > 0, blocked, found.join('\n'));
       });
     }
@@ -146,7 +111,7 @@ describe('LangChain InMemoryDocstore: case table', () => {
   for (const twin of ['plain', 'payload', 'called', 'reference'] as const) {
     const blocked = twin !== 'plain';
     it(`${twin}: ${blocked ? 'blocked' : 'passes'}`, async () => {
-      const found = await blockingOf(docstore(twin));
+      const found = await blocking('index.pkl', docstore(twin));
       assert.equal(found.length > 0, blocked, found.join('\n'));
     });
   }
